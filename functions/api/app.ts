@@ -1,0 +1,65 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { ulid } from "ulid";
+import { SessionvaultError } from "../../core/error.js";
+import type { AppDeps, AppEnv } from "./env.js";
+import { requestLogger } from "./logger.js";
+import { createErrorHandler, handleNotFound } from "./problem.js";
+import { createRouter, registerSecuritySchemes } from "./router.js";
+import { createHealthRoutes } from "./routes/health.js";
+import { createMeRoutes } from "./routes/me.js";
+import { createTenantRoutes } from "./routes/tenants.js";
+
+/** Request bodies above this get 413 unless `config.bodyLimitBytes` says otherwise. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The Sessionvault HTTP API. Everything it needs comes in `deps`; it reads no environment,
+ * so tests build it over the memory adapter and entry files (`lambda.ts`, `node-server.ts`
+ * callers) over a resolved config. Throws at once if the admin key is empty.
+ *
+ * Order matters: request id first (every problem and log line carries it), then context,
+ * logging and the body limit, then the routes under `/v1`.
+ */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  if (!deps.config.adminKey)
+    throw new Error("createApp: config.adminKey is required (SESSIONVAULT_ADMIN_KEY)");
+  const maxSize = deps.config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const app = createRouter();
+
+  app.use(requestId({ generator: () => `req_${ulid()}` }));
+  app.use(async function injectDeps(c, next) {
+    c.set("deps", deps);
+    c.set("log", deps.logger.child({ requestId: c.var.requestId }));
+    await next();
+  });
+  app.use(requestLogger());
+  app.use(
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new SessionvaultError("payload_too_large", `the request body is larger than ${maxSize} bytes`, {
+          status: 413,
+          details: { limitBytes: maxSize },
+        });
+      },
+    }),
+  );
+
+  app.route("/v1", createHealthRoutes());
+  app.route("/v1", createMeRoutes());
+  app.route("/v1", createTenantRoutes());
+
+  registerSecuritySchemes(app);
+  app.doc("/v1/openapi.json", {
+    openapi: "3.0.3",
+    info: { title: "Sessionvault API", version: "1" },
+  });
+  app.get("/docs", swaggerUI({ url: "/v1/openapi.json" }));
+
+  app.notFound(handleNotFound);
+  app.onError(createErrorHandler(deps.logger));
+  return app;
+}
