@@ -1,0 +1,34 @@
+/** The whole runtime configuration, resolved once in an entry file and passed down. */
+export interface Config {
+  storage: LocalStorageConfig | AwsStorageConfig;
+  /** 32 bytes. */
+  masterKey: Uint8Array;
+  masterKeySource: "sst" | "env" | "file";
+  adminKey: string;
+  adminKeySource: "sst" | "env" | "file";
+  /** Set only when this start generated the admin key: where it was written. */
+  adminKeyGeneratedAt?: string;
+  port: number;
+  connector: { port: number; capacity: number; id: string };
+  telegram: { apiId?: number; apiHash?: string; dcOverride?: string; trustRsaKey?: string };
+  whatsapp: { wsUrl?: string; trustRootKey?: string };
+  logLevel: string;
+  bodyLimitBytes: number;
+}
+
+export interface LocalStorageConfig {
+  kind: "local";
+  dataDir: string;
+}
+
+export interface AwsStorageConfig {
+  kind: "aws";
+  table: string;
+  bucket: string;
+  region: string;
+  dynamoEndpoint?: string;
+  s3Endpoint?: string;
+}
+
+/** What SST links into a function or container: `Resource.<Name>.name` / `.value`. */
+export type LinkedResources = Record<string, { name?: string; value?: string } | undefined>;
