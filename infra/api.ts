@@ -1,0 +1,16 @@
+import { functionSecrets } from "./secrets";
+import { bucket, table } from "./storage";
+
+// The whole Hono app is one function behind the HTTP API's $default route.
+export const apiFunction = new sst.aws.Function("SessionvaultApiFunction", {
+  handler: "functions/api/lambda.handler",
+  runtime: "nodejs20.x",
+  architecture: "arm64",
+  memory: "1024 MB",
+  // API Gateway HTTP APIs give up after 30 s.
+  timeout: "29 seconds",
+  link: [table, bucket, ...functionSecrets],
+});
+
+export const api = new sst.aws.ApiGatewayV2("SessionvaultApi");
+api.route("$default", apiFunction.arn);
