@@ -1,0 +1,45 @@
+/**
+ * `npm start`: the whole stack in one process on the embedded local adapter, with no AWS
+ * account and no configuration: the HTTP API on PORT (default 8080) and the connector loop.
+ * Config is resolved once here (env, else local defaults) and passed down.
+ */
+import { createStorageFromConfig, linkedResources, resolveConfig } from "../core/config/index.js";
+import { createVault } from "../core/vault/vault.js";
+import { createApp } from "../functions/api/app.js";
+import { createLogger } from "../functions/api/logger.js";
+import { serveApp } from "../functions/api/node-server.js";
+
+const config = await resolveConfig(process.env, linkedResources());
+const logger = createLogger({ level: config.logLevel });
+const storage = createStorageFromConfig(config);
+const vault = createVault(storage.blobs, config.masterKey);
+
+if (config.adminKeyGeneratedAt) {
+  // Printed once, on the start that generated it; later starts only say where it lives.
+  process.stdout.write(
+    `\nGenerated an admin key (shown once): ${config.adminKey}\nIt is stored in ${config.adminKeyGeneratedAt} (mode 0600).\n\n`,
+  );
+} else if (config.adminKeySource === "file") {
+  process.stdout.write(
+    `Admin key: stored in ${config.storage.kind === "local" ? config.storage.dataDir : ""}/admin.key\n`,
+  );
+}
+
+const app = createApp({
+  storage,
+  vault,
+  clock: Date.now,
+  config: { adminKey: config.adminKey, bodyLimitBytes: config.bodyLimitBytes },
+  logger,
+});
+const server = await serveApp(app, config.port);
+process.stdout.write(`Sessionvault API listening on ${server.url} (storage: ${config.storage.kind})\n`);
+
+const shutdown = async (signal: string): Promise<void> => {
+  logger.info({ signal }, "shutting down");
+  await server.close();
+  await storage.close();
+  process.exit(0);
+};
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));
