@@ -1,0 +1,43 @@
+import type { SignalDataSet, SignalDataTypeMap, SignalKeyStore } from "@whiskeysockets/baileys";
+import { CREDS_NAME, decodeValue, type Entry, encodeValue, keyName } from "./codec.js";
+import type { LogWriter } from "./log-writer.js";
+
+/**
+ * Baileys' `SignalKeyStore` over the log writer, with `useMultiFileAuthState` semantics: keys
+ * are addressed by their file name (so ids that name the same file are the same key), a falsy
+ * value deletes, and reads return fresh objects callers may mutate.
+ */
+export function createKeyStore(log: LogWriter): SignalKeyStore {
+  return {
+    async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
+      const data: { [id: string]: SignalDataTypeMap[T] } = {};
+      for (const id of ids) {
+        const json = log.read(keyName(type, id));
+        if (json !== undefined) data[id] = decodeValue(type, json);
+      }
+      return data;
+    },
+    /** Resolves once every change is durable; rejects (never swallows) a storage error. */
+    async set(data: SignalDataSet) {
+      const entries: Entry[] = [];
+      for (const type in data) {
+        const values = data[type as keyof SignalDataSet];
+        if (!values) continue;
+        for (const id in values) {
+          const value = values[id];
+          entries.push([keyName(type, id), value ? encodeValue(value) : null]);
+        }
+      }
+      await log.write(entries);
+    },
+    /** Deletes every key, keeping creds (what `makeCacheableSignalKeyStore.clear` expects). */
+    async clear() {
+      await log.write(
+        log
+          .names()
+          .filter((n) => n !== CREDS_NAME)
+          .map((n): Entry => [n, null]),
+      );
+    },
+  };
+}
