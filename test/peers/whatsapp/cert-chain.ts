@@ -11,8 +11,14 @@ import type { KeyPair } from "./noise.js";
  * - `none`: a chain that verifies against the root.
  * - `leaf-signed-by-other-key`: the leaf's signature is by a key that is not the intermediate's.
  * - `intermediate-signed-by-other-root`: the intermediate is signed by a root nobody trusts.
+ * - `leaf-names-other-key`: a correctly signed chain whose leaf is not the peer's static key,
+ *   as when someone replays a genuine chain they captured.
  */
-export type CertChainFlaw = "none" | "leaf-signed-by-other-key" | "intermediate-signed-by-other-root";
+export type CertChainFlaw =
+  | "none"
+  | "leaf-signed-by-other-key"
+  | "intermediate-signed-by-other-root"
+  | "leaf-names-other-key";
 
 /** Serials as WhatsApp uses them: the intermediate's issuer is the root, serial 0. */
 export const ROOT_SERIAL = 0;
@@ -39,7 +45,7 @@ export function createCertChain(opts: {
   const leafDetails = proto.CertChain.NoiseCertificate.Details.encode({
     serial: LEAF_SERIAL,
     issuerSerial: INTERMEDIATE_SERIAL,
-    key: opts.serverStaticPublic,
+    key: flaw === "leaf-names-other-key" ? Curve.generateKeyPair().public : opts.serverStaticPublic,
     ...validity,
   }).finish();
 

@@ -18,7 +18,7 @@ export function handleLogin(
   const { username, device } = conn.payload;
   const jid = jidEncode(String(username), "s.whatsapp.net", device ? Number(device) : undefined);
   const record = state.devices.get(jid);
-  if (!record || !record.noiseKey.equals(conn.clientStatic)) {
+  if (!record?.noiseKey.equals(conn.clientStatic)) {
     increment(state.failedLogins, jid);
     conn.end({ tag: "failure", attrs: { reason: "401" } });
     return undefined;

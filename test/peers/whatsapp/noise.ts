@@ -72,8 +72,7 @@ export function createServerHandshake(opts: {
   return {
     respondToHello(waHeader, frame) {
       const clientEphemeral = proto.HandshakeMessage.decode(frame).clientHello?.ephemeral;
-      if (!clientEphemeral || clientEphemeral.length !== 32)
-        throw new Error("client hello without ephemeral");
+      if (clientEphemeral?.length !== 32) throw new Error("client hello without ephemeral");
       mixHash(waHeader);
       mixHash(clientEphemeral);
       const ephemeral = Curve.generateKeyPair();
