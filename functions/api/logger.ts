@@ -28,12 +28,13 @@ export const SECRET_FIELDS: readonly string[] = [
   "signedIdentityKey",
 ];
 
-const SECRET_HEADERS = ["authorization", '"x-api-key"', "cookie"];
+/** In pino's path syntax: a name with a dash needs bracket notation. */
+const SECRET_HEADERS = [".authorization", '["x-api-key"]', ".cookie"];
 
 /** Redacted paths: each secret field at depth 0–2, and secret headers wherever a `headers` object is logged. */
 export const REDACT_PATHS: readonly string[] = [
   ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
-  ...SECRET_HEADERS.flatMap((h) => [`headers.${h}`, `*.headers.${h}`, `*.*.headers.${h}`]),
+  ...SECRET_HEADERS.flatMap((h) => [`headers${h}`, `*.headers${h}`, `*.*.headers${h}`]),
 ];
 
 /**

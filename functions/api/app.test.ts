@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { createAppHarness } from "../../test/helpers/app-harness.js";
+
+const PROBLEM = "application/problem+json";
+
+describe("app: health, docs, request ids", () => {
+  it("GET /v1/health answers ok without auth", async () => {
+    const { app } = createAppHarness();
+    const res = await app.request("/v1/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+
+  it("echoes a valid X-Request-Id and mints one otherwise", async () => {
+    const { app } = createAppHarness();
+    const given = await app.request("/v1/health", { headers: { "x-request-id": "abc-123" } });
+    expect(given.headers.get("x-request-id")).toBe("abc-123");
+    const minted = await app.request("/v1/health", { headers: { "x-request-id": "bad id!" } });
+    expect(minted.headers.get("x-request-id")).toMatch(/^req_[0-9A-Z]{26}$/);
+  });
+
+  it("serves the OpenAPI document and the Swagger UI", async () => {
+    const { app } = createAppHarness();
+    const doc = await app.request("/v1/openapi.json");
+    expect(doc.status).toBe(200);
+    const body = (await doc.json()) as {
+      paths: Record<string, unknown>;
+      components: Record<string, unknown>;
+    };
+    expect(Object.keys(body.paths).sort()).toEqual([
+      "/v1/health",
+      "/v1/me",
+      "/v1/tenants",
+      "/v1/tenants/{id}/keys",
+      "/v1/tenants/{id}/keys/{keyId}",
+    ]);
+    expect(body.components).toHaveProperty("securitySchemes.bearer");
+    const ui = await app.request("/docs");
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain("/v1/openapi.json");
+  });
+});
+
+describe("app: problem+json on every 4xx", () => {
+  it("unknown route -> 404 not_found", async () => {
+    const { app } = createAppHarness();
+    const res = await app.request("/v1/nope", { headers: { "x-request-id": "r1" } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toContain(PROBLEM);
+    expect(await res.json()).toEqual({
+      type: "urn:sessionvault:problem:not_found",
+      title: "Not Found",
+      status: 404,
+      code: "not_found",
+      detail: "no route for GET /v1/nope",
+      instance: "/v1/nope",
+      requestId: "r1",
+    });
+  });
+
+  it("body over the limit -> 413 payload_too_large (streamed and with Content-Length)", async () => {
+    const { app, adminKey, headers } = createAppHarness();
+    const big = JSON.stringify({ name: "x".repeat(1024 * 1024) });
+    const streamed = await app.request("/v1/tenants", {
+      method: "POST",
+      headers: headers(adminKey, true),
+      body: big,
+    });
+    expect(streamed.status).toBe(413);
+    expect(streamed.headers.get("content-type")).toContain(PROBLEM);
+    expect(await streamed.json()).toMatchObject({
+      code: "payload_too_large",
+      status: 413,
+      limitBytes: 1048576,
+    });
+
+    const small = createAppHarness(undefined, {
+      config: { adminKey: "a-very-secret-admin", bodyLimitBytes: 10 },
+    });
+    const declared = await small.app.request("/v1/tenants", {
+      method: "POST",
+      headers: { ...small.headers(small.adminKey, true), "content-length": "11" },
+      body: '{"name":"x"}'.slice(0, 11),
+    });
+    expect(declared.status).toBe(413);
+  });
+
+  it("malformed JSON -> 400 invalid_json", async () => {
+    const { app, adminKey, headers } = createAppHarness();
+    const res = await app.request("/v1/tenants", {
+      method: "POST",
+      headers: headers(adminKey, true),
+      body: "{nope",
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain(PROBLEM);
+    expect(await res.json()).toMatchObject({ code: "invalid_json", status: 400 });
+  });
+
+  it("a body that fails the schema -> 422 validation_failed with errors[]", async () => {
+    const { app, adminKey, headers, createTenant } = createAppHarness();
+    const { tenantId } = await createTenant();
+    const res = await app.request(`/v1/tenants/${tenantId}/keys`, {
+      method: "POST",
+      headers: headers(adminKey, true),
+      body: JSON.stringify({ scopes: ["root"] }),
+    });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { code: string; errors: { path: string; message: string }[] };
+    expect(body.code).toBe("validation_failed");
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({ path: "scopes.0" });
+    expect(body.errors[0]?.message).toEqual(expect.any(String));
+  });
+
+  it("a bad path parameter -> 400 validation_failed", async () => {
+    const { app, adminKey, headers } = createAppHarness();
+    const res = await app.request("/v1/tenants/not-a-tenant/keys", {
+      method: "POST",
+      headers: headers(adminKey, true),
+      body: "{}",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "validation_failed", errors: [{ path: "id" }] });
+  });
+
+  it("a non-JSON content type on a JSON route -> 415 unsupported_media_type", async () => {
+    const { app, adminKey } = createAppHarness();
+    const res = await app.request("/v1/tenants", {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminKey}`, "content-type": "text/plain" },
+      body: "hello",
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: "unsupported_media_type" });
+  });
+
+  it("refuses to build without an admin key", async () => {
+    expect(() => createAppHarness(undefined, { config: { adminKey: "" } })).toThrow(/adminKey/);
+  });
+});
