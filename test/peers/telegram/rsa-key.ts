@@ -54,3 +54,14 @@ export function rsaFingerprint(n: bigint, e: number): bigint {
 export function rsaDecryptRaw(key: PeerRsaKey, data: Buffer): Buffer {
   return privateDecrypt({ key: key.privateKey, padding: constants.RSA_NO_PADDING }, data);
 }
+
+/** n, e and fingerprint of a key published as `publicKeyLine` (for test clients that trust the peer). */
+export function publicKeyFromLine(line: string): { n: bigint; e: number; fingerprint: bigint } {
+  const jwk = createPublicKey({ key: Buffer.from(line, "base64"), format: "der", type: "spki" }).export({
+    format: "jwk",
+  });
+  if (!jwk.n || !jwk.e) throw new Error("not an RSA key");
+  const n = bigFromBE(Buffer.from(jwk.n, "base64url"));
+  const e = Number(bigFromBE(Buffer.from(jwk.e, "base64url")));
+  return { n, e, fingerprint: rsaFingerprint(n, e) };
+}
