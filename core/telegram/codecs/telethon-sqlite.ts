@@ -60,10 +60,9 @@ function readVersion10(db: Database, schema: SqliteSchema): TelegramSessionData 
       FORMAT,
     );
   }
-  const dcs = selectRows(
-    db,
-    `SELECT id, COALESCE(${addressColumns.join(", ")}) AS addr, auth FROM datacenter`,
-  );
+  const addressExpression =
+    addressColumns.length === 1 ? addressColumns.join("") : `COALESCE(${addressColumns.join(", ")})`;
+  const dcs = selectRows(db, `SELECT id, ${addressExpression} AS addr, auth FROM datacenter`);
   const users = hasColumns(schema, "user", ["id", "dc", "bot"])
     ? selectRows(db, 'SELECT CAST(id AS TEXT) AS id, dc, bot FROM "user"')
     : [];
