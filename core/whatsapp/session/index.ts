@@ -1,0 +1,25 @@
+export { LeaseLostError, SessionExistsError, SessionNotFoundError } from "./errors.js";
+export { acquireLease, listClaimable, releaseLease, renewLease } from "./lease.js";
+export type {
+  Account,
+  CreateInput,
+  Desired,
+  LeaseRef,
+  ObservedPatch,
+  Session,
+  SessionError,
+  SessionRef,
+  Status,
+} from "./schema.js";
+export { CreateInputSchema, PhoneNumberSchema, SessionIDSchema, STATUSES, StatusSchema } from "./schema.js";
+export {
+  create,
+  DEFAULT_UNPAIRED_TTL_MS,
+  fromID,
+  list,
+  publish,
+  remove,
+  requestConnect,
+  requestDisconnect,
+  type SessionContext,
+} from "./session.js";
