@@ -31,11 +31,14 @@ export interface MemoryAuthStore {
   count(type: keyof SignalDataTypeMap): number;
 }
 
-/** A new store holding fresh creds from `initAuthCreds()`. */
-export function createMemoryAuthStore(): MemoryAuthStore {
-  const keys = new Map<string, string>();
+/** A new store holding `from`'s creds and keys (copied), or fresh creds from `initAuthCreds()`. */
+export function createMemoryAuthStore(from?: {
+  savedCreds: string;
+  keys: Map<string, string>;
+}): MemoryAuthStore {
+  const keys = new Map(from?.keys);
   const store: MemoryAuthStore = {
-    savedCreds: JSON.stringify(initAuthCreds(), BufferJSON.replacer),
+    savedCreds: from?.savedCreds ?? JSON.stringify(initAuthCreds(), BufferJSON.replacer),
     keys,
     load() {
       const creds = JSON.parse(store.savedCreds, BufferJSON.reviver) as AuthenticationCreds;
@@ -167,4 +170,31 @@ function summarize(u: Partial<ConnectionState>): Record<string, unknown> {
     status: error?.output?.statusCode,
     message: error?.message,
   };
+}
+
+/**
+ * Registers a fresh client, has `scan` link its first QR and waits for the 515 restart.
+ * Resolves with the store (holding the paired creds) and the device jid.
+ */
+export async function pairWithQr(
+  wsUrl: string,
+  scan: (qr: string) => Promise<{ jid: string }>,
+): Promise<{ store: MemoryAuthStore; jid: string }> {
+  const store = createMemoryAuthStore();
+  const client = connectClient(wsUrl, store);
+  const { qr } = await client.waitFor((u) => !!u.qr);
+  const { jid } = await scan(qr as string);
+  const { statusCode } = await client.closed;
+  if (statusCode !== 515) throw new Error(`expected the 515 restart after pairing, got ${statusCode}`);
+  return { store, jid };
+}
+
+/** Connects with the store's creds and waits for `connection: 'open'`. */
+export async function openClient(wsUrl: string, store: MemoryAuthStore): Promise<TestClient> {
+  const client = connectClient(wsUrl, store);
+  await client.waitFor((u) => u.connection === "open" || u.connection === "close");
+  if (!client.updates.some((u) => u.connection === "open")) {
+    throw new Error(`login did not open: ${JSON.stringify(await client.closed)}`);
+  }
+  return client;
 }
