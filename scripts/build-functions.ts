@@ -1,0 +1,92 @@
+/**
+ * Bundles the Lambda functions the way SST builds a Node function: esbuild, ESM, Node 20,
+ * minified, one file per handler, with a `require` shim for CommonJS dependencies.
+ * `npm run build:functions` writes them to dist/functions/; the bundle test and
+ * `npm run bench:bundle` use the same builder.
+ */
+import { mkdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Metafile, type Plugin } from "esbuild";
+
+export const FUNCTION_ENTRIES = {
+  api: "functions/api/lambda.ts",
+  cleanup: "functions/cleanup/lambda.ts",
+} as const;
+
+export type FunctionName = keyof typeof FUNCTION_ENTRIES;
+
+export interface BuiltFunction {
+  name: FunctionName;
+  outfile: string;
+  bytes: number;
+  /** Input packages by bundled bytes, for "what made it heavy" questions. */
+  packages: Record<string, number>;
+}
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export async function buildFunction(
+  name: FunctionName,
+  outdir = join(root, "dist/functions"),
+): Promise<BuiltFunction> {
+  const outfile = join(outdir, name, "lambda.mjs");
+  await mkdir(dirname(outfile), { recursive: true });
+  const result = await build({
+    entryPoints: [join(root, FUNCTION_ENTRIES[name])],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    mainFields: ["module", "main"],
+    metafile: true,
+    logLevel: "error",
+    plugins: [onlyEnglishZodLocales],
+    banner: {
+      js: "import { createRequire as __svCreateRequire } from 'node:module'; const require = __svCreateRequire(import.meta.url);",
+    },
+  });
+  const output = Object.values(result.metafile.outputs)[0]!;
+  return { name, outfile, bytes: output.bytes, packages: packageSizes(result.metafile) };
+}
+
+// --- Internal helpers ---
+
+/**
+ * zod 4 re-exports every error-message locale (~250 KB minified) through `z.locales`, which
+ * defeats tree shaking; the API only ever speaks English, so its bundle gets `en` alone.
+ */
+const onlyEnglishZodLocales: Plugin = {
+  name: "only-english-zod-locales",
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${"node_modules"}/zod/`)
+        ? { path: "zod-locales-en", namespace: "sv" }
+        : undefined,
+    );
+    b.onLoad({ filter: /^zod-locales-en$/, namespace: "sv" }, () => ({
+      contents: `export { default as en } from ${JSON.stringify(join(root, "node_modules/zod/v4/locales/en.js"))};`,
+      resolveDir: root,
+    }));
+  },
+};
+
+function packageSizes(metafile: Metafile): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  const output = Object.values(metafile.outputs)[0]!;
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const match = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    const pkg = match ? match[1]! : "(project)";
+    sizes[pkg] = (sizes[pkg] ?? 0) + bytesInOutput;
+  }
+  return sizes;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
+    const built = await buildFunction(name);
+    process.stdout.write(`${name}: ${built.outfile} ${(built.bytes / 1024).toFixed(0)} KiB\n`);
+  }
+}
