@@ -25,8 +25,14 @@ flock 9
 if [[ ! -f "$types" || ! -d .sst/platform/node_modules/@pulumi/aws || "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]]; then
   echo "check-infra: installing SST platform types (sst ${sst_version}, stage ${stage})" >&2
   start=$(date +%s)
-  NO_BUN=1 SST_SKIP_DEPENDENCY_CHECK=1 SST_TELEMETRY_DISABLED=1 \
-    npx --no-install sst install --stage "$stage"
+  log=".sst/check-infra-install.log"
+  if ! NO_BUN=1 SST_SKIP_DEPENDENCY_CHECK=1 SST_TELEMETRY_DISABLED=1 \
+    npx --no-install sst install --stage "$stage" --print-logs >"$log" 2>&1; then
+    grep -E 'level=ERROR|✕' "$log" | cut -c1-600 >&2 || tail -n 20 "$log" >&2
+    echo "check-infra: sst install failed (full log: $log). It needs the npm registry" \
+      "(or NPM_REGISTRY + npm config registry pointing at a mirror), or a cached .sst/platform." >&2
+    exit 1
+  fi
   echo "$stamp" >"$stamp_file"
   echo "check-infra: sst install took $(($(date +%s) - start))s" >&2
 fi
