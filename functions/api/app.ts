@@ -11,6 +11,7 @@ import { createRouter, registerSecuritySchemes } from "./router.js";
 import { createHealthRoutes } from "./routes/health.js";
 import { createMeRoutes } from "./routes/me.js";
 import { createTenantRoutes } from "./routes/tenants.js";
+import { createWebhookRoutes } from "./routes/webhooks.js";
 
 /** Request bodies above this get 413 unless `config.bodyLimitBytes` says otherwise. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1", createHealthRoutes());
   app.route("/v1", createMeRoutes());
   app.route("/v1", createTenantRoutes());
+  app.route("/v1", createWebhookRoutes());
 
   registerSecuritySchemes(app);
   app.doc("/v1/openapi.json", {
