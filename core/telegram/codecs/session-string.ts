@@ -10,37 +10,30 @@ export interface ParsedSessionString {
   session: TelegramSessionData;
 }
 
-const TELETHON_BODY_CHARS = new Set([352, 368]);
+const TELETHON_IPV4_BODY_CHARS = 352;
 const PYROGRAM_CHARS = new Set([351, 356, 362]);
 
 /**
  * Tells GramJS, Telethon and Pyrogram strings apart and parses them.
  *
- * - `"1"` prefix: GramJS or Telethon. A 352-char body is Telethon IPv4 (GramJS itself
- *   decides so). A 368-char body is Telethon IPv6 unless it reads as a GramJS layout,
- *   whose address length (1..100) cannot be the first two bytes of a real Telegram
- *   IPv6 address. Url-safe characters (`-_`) at those lengths also mean Telethon.
- *   Everything else is read as GramJS and fails there with a precise code.
+ * - `"1"` prefix: GramJS or Telethon. The base64 alphabet decides when it shows (`+/`
+ *   GramJS, `-_` Telethon). Otherwise a 352-char body is Telethon IPv4 (GramJS itself
+ *   decides so), and anything else is GramJS when its header holds an address length in
+ *   1..100 (which the packed IP of a real Telegram address never starts with), else
+ *   Telethon. A 14-char-address GramJS string has the Telethon IPv6 length; this is
+ *   what keeps it GramJS.
+ * - Another leading digit is `bad_prefix`.
  * - Pyrogram strings have no prefix; DC ids 1..5 make them start with `A` or `B`.
  *   Those, and strings of a Pyrogram length, are read as Pyrogram.
  * - Anything else is `unknown_format`.
  */
 export function parseSessionString(text: string): ParsedSessionString {
-  if (text.startsWith("1")) {
-    const body = text.slice(1);
-    if (TELETHON_BODY_CHARS.has(body.length)) {
-      if (body.length === 352 || /[-_]/.test(body)) {
-        return { format: "telethon", session: parseTelethonString(text) };
-      }
-      try {
-        return { format: "gramjs", session: parseGramjsString(text) };
-      } catch (error) {
-        if (!(error instanceof TelegramSessionError) || error.code !== "telegram.session.bad_address")
-          throw error;
-        return { format: "telethon", session: parseTelethonString(text) };
-      }
-    }
-    return { format: "gramjs", session: parseGramjsString(text) };
+  if (text.startsWith("1")) return parsePrefixed(text);
+  if (/^\d/.test(text)) {
+    throw new TelegramSessionError(
+      "telegram.session.bad_prefix",
+      "GramJS and Telethon strings start with version '1' (Pyrogram strings with a letter)",
+    );
   }
   const unpadded = text.replace(/={1,2}$/, "");
   if (/^[A-Za-z0-9_\-+/]+$/.test(unpadded) && (/^[AB]/.test(text) || PYROGRAM_CHARS.has(unpadded.length))) {
@@ -50,4 +43,28 @@ export function parseSessionString(text: string): ParsedSessionString {
     "telegram.session.unknown_format",
     "text is not a GramJS, Telethon or Pyrogram session string, nor JSON",
   );
+}
+
+// --- Internal helpers ---
+
+function parsePrefixed(text: string): ParsedSessionString {
+  const body = text.slice(1);
+  const urlSafe = /[-_]/.test(body);
+  const standard = /[+/]/.test(body);
+  if (urlSafe !== standard) {
+    return urlSafe
+      ? { format: "telethon", session: parseTelethonString(text) }
+      : { format: "gramjs", session: parseGramjsString(text) };
+  }
+  if (body.length === TELETHON_IPV4_BODY_CHARS)
+    return { format: "telethon", session: parseTelethonString(text) };
+  try {
+    return { format: "gramjs", session: parseGramjsString(text) };
+  } catch (error) {
+    // An address length outside 1..100 means the header is not GramJS's: read it as
+    // Telethon, whose own length check then names what is wrong.
+    const notGramjs = error instanceof TelegramSessionError && error.code === "telegram.session.bad_address";
+    if (!notGramjs || urlSafe) throw error;
+    return { format: "telethon", session: parseTelethonString(text) };
+  }
 }
