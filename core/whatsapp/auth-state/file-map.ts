@@ -56,6 +56,14 @@ export async function importAuthFiles(
   return { files: entries.size, generation: moved.snapshot!.generation, epoch: moved.ownerEpoch };
 }
 
+/**
+ * Checks `files` exactly as `importAuthFiles` does, storing nothing: lets a caller refuse a bad
+ * map before it takes a lease. Throws `auth_state.import_invalid` naming the file.
+ */
+export function validateAuthFiles(files: AuthFileMap): void {
+  parseFiles(files);
+}
+
 // --- Internal helpers ---
 
 /** Validates and normalises every file (re-encoded, so pretty-printed or old Buffer forms are fine). */

@@ -108,7 +108,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
 
   return {
     write(entries) {
-      assertUsable();
+      if (failure !== null) return Promise.reject(unusable());
       let changed = false;
       for (const [name, json] of entries) {
         // Idempotent: a value storage already holds, with nothing queued over it, needs no write.
