@@ -7,7 +7,7 @@ import { API_KEY_SECURITY, createRouter } from "../router.js";
 
 /** Webhook subscriptions per tenant; the signing secret is shown once, on create. */
 
-const Params = z.object({ id: Webhook.WebhookIDSchema.openapi({ param: { name: "id", in: "path" } }) });
+const Params = z.object({ id: Webhook.WebhookIDSchema });
 const WebhookSchema = z
   .object({
     webhookId: z.string(),
