@@ -92,8 +92,15 @@ export interface TestClient {
     predicate: (u: Partial<ConnectionState>) => boolean,
     timeoutMs?: number,
   ): Promise<Partial<ConnectionState>>;
-  /** Resolves when the socket closes, with Baileys' status code and message. */
-  closed: Promise<{ statusCode: number | undefined; message: string | undefined }>;
+  /** Resolves when the socket closes, with Baileys' status code, message and the error itself. */
+  closed: Promise<ClientClose>;
+}
+
+/** How a client's socket closed (`lastDisconnect`). */
+export interface ClientClose {
+  statusCode: number | undefined;
+  message: string | undefined;
+  error: unknown;
 }
 
 /** Opens a Baileys socket to `wsUrl` with the store's saved auth; saves creds on every update. */
@@ -115,8 +122,8 @@ export function connectClient(
   });
   const updates: Partial<ConnectionState>[] = [];
   const listeners = new Set<(u: Partial<ConnectionState>) => void>();
-  let resolveClosed: (v: { statusCode: number | undefined; message: string | undefined }) => void = () => {};
-  const closed = new Promise<{ statusCode: number | undefined; message: string | undefined }>((resolve) => {
+  let resolveClosed: (v: ClientClose) => void = () => {};
+  const closed = new Promise<ClientClose>((resolve) => {
     resolveClosed = resolve;
   });
   sock.ev.on("creds.update", () => store.save(auth.creds));
@@ -127,7 +134,7 @@ export function connectClient(
       const error = update.lastDisconnect?.error as
         | { output?: { statusCode?: number }; message?: string }
         | undefined;
-      resolveClosed({ statusCode: error?.output?.statusCode, message: error?.message });
+      resolveClosed({ statusCode: error?.output?.statusCode, message: error?.message, error });
     }
   });
   return {

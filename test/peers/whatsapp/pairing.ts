@@ -26,6 +26,12 @@ export interface PairedDevice {
   device: number;
 }
 
+/** How the simulated phone misbehaves, for tests of the client's checks. */
+export interface PhoneBehaviour {
+  /** Sign the account signature with a key other than the phone's identity key. */
+  badAccountSignature?: boolean;
+}
+
 /** A pairing the phone could not complete; `status` is the control API's HTTP status. */
 export class PairingError extends Error {
   readonly code: string;
@@ -43,7 +49,12 @@ export class PairingError extends Error {
  * and the QR's noise and identity keys must be that connection's. Resolves once the companion
  * counter-signed and was sent 515.
  */
-export async function scanQr(state: PeerState, qr: string, phone: string): Promise<PairedDevice> {
+export async function scanQr(
+  state: PeerState,
+  qr: string,
+  phone: string,
+  behaviour: PhoneBehaviour = {},
+): Promise<PairedDevice> {
   let data: ReturnType<typeof parseLinkingQr>;
   try {
     data = parseLinkingQr(qr);
@@ -60,6 +71,7 @@ export async function scanQr(state: PeerState, qr: string, phone: string): Promi
     phone,
     companionIdentityKey: reg.identityKey,
     advSecret: data.advSecret,
+    ...behaviour,
   });
 }
 
@@ -109,7 +121,12 @@ export function handleLinkCodeIq(state: PeerState, conn: PeerConnection, iq: Bin
  * `pairing_code_rejected` when the codes differ; the request stays open for another try),
  * derives the ADV secret and links the device as in the QR path.
  */
-export async function pairWithCode(state: PeerState, phone: string, code: string): Promise<PairedDevice> {
+export async function pairWithCode(
+  state: PeerState,
+  phone: string,
+  code: string,
+  behaviour: PhoneBehaviour = {},
+): Promise<PairedDevice> {
   const request = state.linkCodes.get(phone);
   if (!request || request.conn.closed) {
     throw new PairingError("no_pairing_request", `no pairing-code request for ${phone}`, 404);
@@ -174,7 +191,12 @@ export async function pairWithCode(state: PeerState, phone: string, code: string
   conn.sendNode(iqResult(finishIq));
   state.linkCodes.delete(phone);
   const advSecret = deriveAdvSecret({ sharedKey, primaryIdentity: phoneRecord.identityKeyPair, bundle });
-  return completePairing(state, conn, { phone, companionIdentityKey: reg.identityKey, advSecret });
+  return completePairing(state, conn, {
+    phone,
+    companionIdentityKey: reg.identityKey,
+    advSecret,
+    ...behaviour,
+  });
 }
 
 // --- Internal helpers ---
@@ -201,7 +223,7 @@ function waitForFinish(
 async function completePairing(
   state: PeerState,
   conn: PeerConnection,
-  opts: { phone: string; companionIdentityKey: Buffer; advSecret: Buffer },
+  opts: { phone: string; companionIdentityKey: Buffer; advSecret: Buffer } & PhoneBehaviour,
 ): Promise<PairedDevice> {
   const reg = state.registrations.get(conn);
   if (!reg) throw new PairingError("not_registering", "the connection is not registering", 409);
@@ -212,6 +234,7 @@ async function completePairing(
     keyIndex: device,
     companionIdentityKey: opts.companionIdentityKey,
     advSecret: opts.advSecret,
+    badAccountSignature: opts.badAccountSignature,
   });
   const jid = jidEncode(opts.phone, "s.whatsapp.net", device);
   const lid = jidEncode(phone.lidUser, "lid", device);

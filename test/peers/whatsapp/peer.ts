@@ -33,6 +33,8 @@ export interface WhatsAppPeerOptions {
   refsPerRegistration?: number;
   /** End an older socket with 440 when the same device logs in again. True by default. */
   replaceOlderSockets?: boolean;
+  /** The simulated phone signs the account signature with a wrong key (tests the client's pairing check). */
+  badAccountSignature?: boolean;
   /** Send `<ib><offline count='0'/></ib>` after login, like the server once offline delivery is done. True by default. */
   sendOfflineMarker?: boolean;
 }
@@ -66,10 +68,11 @@ export async function startWhatsAppPeer(opts: WhatsAppPeerOptions = {}): Promise
     flaw: config.certChainFlaw,
   });
   const state = createPeerState();
+  const phoneBehaviour = { badAccountSignature: config.badAccountSignature };
 
   const control = {
-    scan: (qr: string, phone?: string) => scanQr(state, qr, phone ?? config.defaultPhone),
-    pairWithCode: (phone: string, code: string) => pairWithCode(state, phone, code),
+    scan: (qr: string, phone?: string) => scanQr(state, qr, phone ?? config.defaultPhone, phoneBehaviour),
+    pairWithCode: (phone: string, code: string) => pairWithCode(state, phone, code, phoneBehaviour),
     logout(jid: string) {
       // The phone unlinks the device: it can no longer log in.
       for (const deviceJid of [...state.devices.keys()]) {
@@ -150,6 +153,7 @@ const DEFAULTS = {
   refsPerRegistration: 6,
   replaceOlderSockets: true,
   sendOfflineMarker: true,
+  badAccountSignature: false,
 };
 
 const OFFLINE_MARKER: BinaryNode = {

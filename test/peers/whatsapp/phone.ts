@@ -58,6 +58,8 @@ export function signDeviceIdentity(opts: {
   keyIndex: number;
   companionIdentityKey: Buffer;
   advSecret: Buffer;
+  /** Test flaw: sign the account signature with a key that is not the phone's. */
+  badAccountSignature?: boolean;
 }): SignedDevice {
   const details = Buffer.from(
     proto.ADVDeviceIdentity.encode({
@@ -68,9 +70,10 @@ export function signDeviceIdentity(opts: {
       deviceType: proto.ADVEncryptionType.E2EE,
     }).finish(),
   );
+  const signer = opts.badAccountSignature ? Curve.generateKeyPair() : opts.phone.identityKeyPair;
   const accountSignature = Buffer.from(
     Curve.sign(
-      opts.phone.identityKeyPair.private,
+      signer.private,
       Buffer.concat([WA_ADV_ACCOUNT_SIG_PREFIX, details, opts.companionIdentityKey]),
     ),
   );
