@@ -29,7 +29,7 @@ const app = createApp({
   storage,
   vault,
   clock: Date.now,
-  config: { adminKey: config.adminKey, bodyLimitBytes: config.bodyLimitBytes },
+  config: { adminKey: config.adminKey, bodyLimitBytes: config.bodyLimitBytes, telegram: config.telegram },
   logger,
 });
 const server = await serveApp(app, config.port);

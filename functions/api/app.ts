@@ -10,6 +10,10 @@ import { createErrorHandler, handleNotFound } from "./problem.js";
 import { createRouter, registerSecuritySchemes } from "./router.js";
 import { createHealthRoutes } from "./routes/health.js";
 import { createMeRoutes } from "./routes/me.js";
+import { createTelegramImportRoutes } from "./routes/telegram-import.js";
+import { createTelegramLivenessRoutes } from "./routes/telegram-liveness.js";
+import { createTelegramLoginRoutes } from "./routes/telegram-login.js";
+import { createTelegramSessionRoutes } from "./routes/telegram-sessions.js";
 import { createTenantRoutes } from "./routes/tenants.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
 
@@ -52,6 +56,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1", createHealthRoutes());
   app.route("/v1", createMeRoutes());
   app.route("/v1", createTenantRoutes());
+  app.route("/v1", createTelegramLoginRoutes());
+  app.route("/v1", createTelegramImportRoutes());
+  app.route("/v1", createTelegramSessionRoutes());
+  app.route("/v1", createTelegramLivenessRoutes());
   app.route("/v1", createWebhookRoutes());
 
   registerSecuritySchemes(app);

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Scope } from "../../core/api-key/index.js";
 import type { Storage } from "../../core/storage/types.js";
+import type { TelegramSettings } from "../../core/telegram/session/index.js";
 import type { Vault } from "../../core/vault/vault.js";
 
 /** What the API needs from its environment. Built once by an entry file and passed in; the app reads no env. */
@@ -19,6 +20,8 @@ export interface AppConfig {
   adminKey: string;
   /** Request bodies above this get 413. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** api_id/api_hash defaults, login TTL, and the local-peer override (tests only). See `TelegramSettings`. */
+  telegram?: TelegramSettings;
 }
 
 export type TenantPrincipal = { kind: "tenant"; tenantId: string; keyId: string; scopes: Scope[] };

@@ -15,7 +15,7 @@ const app = createApp({
   storage,
   vault: createVault(storage.blobs, config.masterKey),
   clock: Date.now,
-  config: { adminKey: config.adminKey, bodyLimitBytes: config.bodyLimitBytes },
+  config: { adminKey: config.adminKey, bodyLimitBytes: config.bodyLimitBytes, telegram: config.telegram },
   logger: createLogger({ level: config.logLevel }),
 });
 
