@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import type { Scope } from "../../core/api-key/index.js";
+import type { Storage } from "../../core/storage/types.js";
+import type { TelegramSettings } from "../../core/telegram/session/index.js";
+import { type AppHarness, createAppHarness, type HarnessTenant } from "../helpers/app-harness.js";
+
+export const API_ID = 12345;
+export const API_HASH = "0123456789abcdef0123456789abcdef";
+
+/** The API over `storage` with a settable clock and Telegram settings (api credentials by default). */
+export interface TelegramHarness extends AppHarness {
+  /** Moves the injected clock forward. */
+  advance(ms: number): void;
+  tenant(scopes?: Scope[]): Promise<HarnessTenant>;
+  /** `app.request` with the tenant's key; JSON bodies are serialized. */
+  call(apiKey: string, method: string, path: string, body?: unknown): Promise<Response>;
+  /** How many records and blobs the tenant owns (its partition and blob prefix). */
+  footprint(tenantId: string): Promise<{ records: number; blobs: number }>;
+}
+
+export function createTelegramHarness(storage: Storage, telegram: TelegramSettings = {}): TelegramHarness {
+  let now = Date.UTC(2025, 0, 1);
+  const harness = createAppHarness(storage, {
+    clock: () => now,
+    config: {
+      adminKey: `admin_${randomBytes(16).toString("hex")}`,
+      telegram: { apiId: API_ID, apiHash: API_HASH, ...telegram },
+    },
+  });
+  return {
+    ...harness,
+    advance: (ms) => {
+      now += ms;
+    },
+    tenant: (scopes) => harness.createTenant(scopes ? { scopes } : {}),
+    call: (apiKey, method, path, body) =>
+      harness.app.request(path, {
+        method,
+        headers: harness.headers(apiKey, body !== undefined),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    async footprint(tenantId) {
+      const records = await storage.records.query(`t#${tenantId}`, { limit: 1000 });
+      const blobs = await storage.blobs.list(`t/${tenantId}/`, { limit: 1000 });
+      // The tenant record and its API keys are there from the start; only the delta matters.
+      return { records: records.items.length, blobs: blobs.items.length };
+    },
+  };
+}
