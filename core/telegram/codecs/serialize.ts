@@ -26,7 +26,7 @@ export function serialize(session: TelegramSessionData, format: ExportFormat): s
     default:
       throw new TelegramSessionError(
         "telegram.session.unknown_format",
-        `cannot export to '${String(format)}': use gramjs, telethon or pyrogram`,
+        `cannot export to '${String(format).slice(0, 32)}': use gramjs, telethon or pyrogram`,
       );
   }
 }
