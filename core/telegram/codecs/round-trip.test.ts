@@ -68,9 +68,9 @@ const inputs: [string, () => Promise<SessionInput>][] = [
     "opentele",
     async () => ({
       text: JSON.stringify({
-        app_id: 1,
+        app_id: 123456,
         app_hash: hash,
-        id: 9,
+        id: 777000,
         session_string: pyrogramString("current", pyro),
       }),
     }),
