@@ -1,3 +1,4 @@
+import type { Database } from "sql.js";
 import { matchDescriptor } from "./descriptor-json.js";
 import { TelegramSessionError } from "./errors.js";
 import { type JsonSessionSource, parseJsonObject } from "./json-source.js";
@@ -5,7 +6,7 @@ import { matchOpenteleSidecar } from "./opentele-json.js";
 import { isPyrogramSchema, readPyrogramSqlite } from "./pyrogram-sqlite.js";
 import { mergeMetadata, type SessionFormat, type TelegramSessionData } from "./session.js";
 import { parseSessionString } from "./session-string.js";
-import { hasSqliteHeader, withSqlite } from "./sqlite.js";
+import { hasSqliteHeader, type SqliteSchema, withSqlite } from "./sqlite.js";
 import { isTelethonSchema, readTelethonSqlite } from "./telethon-sqlite.js";
 
 /** Raw session input: a string, or file bytes (optionally with their file name). */
@@ -62,7 +63,7 @@ async function parsePrimary(input: SessionInput): Promise<ParsedSession> {
   return parseText(input.text ?? "", name);
 }
 
-function readSqliteSession(...[db, schema]: Parameters<Parameters<typeof withSqlite>[1]>): ParsedSession {
+function readSqliteSession(db: Database, schema: SqliteSchema): ParsedSession {
   if (isPyrogramSchema(schema)) return { format: "pyrogram-sqlite", session: readPyrogramSqlite(db, schema) };
   if (isTelethonSchema(schema)) return { format: "telethon-sqlite", session: readTelethonSqlite(db, schema) };
   throw new TelegramSessionError(
