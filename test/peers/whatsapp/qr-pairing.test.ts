@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectClient, createMemoryAuthStore } from "./baileys-client.js";
+import { connectClient, createMemoryAuthStore, openClient } from "./baileys-client.js";
 import { startWhatsAppPeer, type WhatsAppPeer } from "./peer.js";
 
 // Issue 4: the real Baileys client pairs by QR, restarts on 515 and logs in with saved creds.
@@ -36,7 +36,21 @@ describe("QR pairing against the local peer", () => {
       qrRefsIssued: 6,
     });
     expect(store.count("pre-key")).toBe(812);
+    // The queries fired after open (props, blocklist, privacy) all have handlers.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(peer.stats().unhandledQueries).toEqual({});
+    expect(second.updates.some((u) => u.receivedPendingNotifications)).toBe(true);
     second.sock.end(undefined);
     await second.closed;
+
+    // A restart from storage logs in again: no new QR, no second upload (the server holds 812).
+    const third = await openClient(peer.wsUrl, createMemoryAuthStore(store));
+    expect(peer.stats()).toMatchObject({
+      logins: { [paired.jid]: 2 },
+      preKeysUploaded: { [paired.jid]: 812 },
+      qrRefsIssued: 6,
+    });
+    third.sock.end(undefined);
+    await third.closed;
   });
 });
