@@ -7,6 +7,6 @@ export {
   AuthStateUnusableError,
 } from "./errors.js";
 export { type AuthFileMap, exportAuthFiles, importAuthFiles, validateAuthFiles } from "./file-map.js";
-export { type VerifyResult, verifyAuthState, wipeAuthState } from "./maintenance.js";
+export { pruneAuthState, type VerifyResult, verifyAuthState, wipeAuthState } from "./maintenance.js";
 export { type AuthStateDeps, type AuthStateOptions, type DurableAuthState, openAuthState } from "./open.js";
 export { useSessionvaultAuthState } from "./use-sessionvault-auth-state.js";
