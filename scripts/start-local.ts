@@ -29,7 +29,12 @@ const app = createApp({
   storage,
   vault,
   clock: Date.now,
-  config: { adminKey: config.adminKey, bodyLimitBytes: config.bodyLimitBytes, telegram: config.telegram },
+  config: {
+    adminKey: config.adminKey,
+    bodyLimitBytes: config.bodyLimitBytes,
+    telegram: config.telegram,
+    unpairedTtlMs: config.whatsapp.unpairedTtlMs,
+  },
   logger,
 });
 const server = await serveApp(app, config.port);

@@ -57,10 +57,13 @@ export async function resolveConfig(env: NodeJS.ProcessEnv, resource: LinkedReso
       // A test-only trust anchor, honoured only when pointed at a local peer.
       trustRsaKey: env.TELEGRAM_DC_OVERRIDE ? env.TELEGRAM_TRUST_RSA_KEY : undefined,
     }),
-    whatsapp: compact({
-      wsUrl: env.WHATSAPP_WS_URL,
-      trustRootKey: env.WHATSAPP_WS_URL ? env.WHATSAPP_TRUST_ROOT_KEY : undefined,
-    }),
+    whatsapp: {
+      ...compact({
+        wsUrl: env.WHATSAPP_WS_URL,
+        trustRootKey: env.WHATSAPP_WS_URL ? env.WHATSAPP_TRUST_ROOT_KEY : undefined,
+      }),
+      unpairedTtlMs: unpairedTtlHours(env) * 3_600_000,
+    },
     logLevel: env.LOG_LEVEL ?? "info",
     bodyLimitBytes: integer(env, "SESSIONVAULT_BODY_LIMIT", 1024 * 1024),
   };
@@ -125,6 +128,13 @@ async function generatedFile(
   await writeFileAtomic(path, `${value}\n`);
   await chmod(path, 0o600);
   return { value, generatedAt: path };
+}
+
+/** Seed 003: never-paired sessions expire after 24 h unless configured; 0 would expire them at birth. */
+function unpairedTtlHours(env: NodeJS.ProcessEnv): number {
+  const hours = integer(env, "SESSIONVAULT_UNPAIRED_TTL_HOURS", 24);
+  if (hours < 1) throw configError("SESSIONVAULT_UNPAIRED_TTL_HOURS", "must be at least 1");
+  return hours;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -11,7 +11,12 @@ export interface Config {
   port: number;
   connector: { port: number; capacity: number; id: string };
   telegram: { apiId?: number; apiHash?: string; dcOverride?: string; trustRsaKey?: string };
-  whatsapp: { wsUrl?: string; trustRootKey?: string };
+  whatsapp: {
+    wsUrl?: string;
+    trustRootKey?: string;
+    /** Never-paired sessions expire this long after creation (`SESSIONVAULT_UNPAIRED_TTL_HOURS`, default 24 h). */
+    unpairedTtlMs?: number;
+  };
   logLevel: string;
   bodyLimitBytes: number;
 }

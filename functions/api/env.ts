@@ -22,6 +22,8 @@ export interface AppConfig {
   bodyLimitBytes?: number;
   /** api_id/api_hash defaults, login TTL, and the local-peer override (tests only). See `TelegramSettings`. */
   telegram?: TelegramSettings;
+  /** Never-paired WhatsApp sessions expire this long after creation (config `SESSIONVAULT_UNPAIRED_TTL_HOURS`). Default 24 h. */
+  unpairedTtlMs?: number;
 }
 
 export type TenantPrincipal = { kind: "tenant"; tenantId: string; keyId: string; scopes: Scope[] };

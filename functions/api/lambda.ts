@@ -15,7 +15,12 @@ const app = createApp({
   storage,
   vault: createVault(storage.blobs, config.masterKey),
   clock: Date.now,
-  config: { adminKey: config.adminKey, bodyLimitBytes: config.bodyLimitBytes, telegram: config.telegram },
+  config: {
+    adminKey: config.adminKey,
+    bodyLimitBytes: config.bodyLimitBytes,
+    telegram: config.telegram,
+    unpairedTtlMs: config.whatsapp.unpairedTtlMs,
+  },
   logger: createLogger({ level: config.logLevel }),
 });
 
