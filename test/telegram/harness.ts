@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Scope } from "../../core/api-key/index.js";
 import type { Storage } from "../../core/storage/types.js";
 import type { TelegramSettings } from "../../core/telegram/session/index.js";
+import { createVault } from "../../core/vault/vault.js";
 import { type AppHarness, createAppHarness, type HarnessTenant } from "../helpers/app-harness.js";
 
 export const API_ID = 12345;
@@ -18,10 +19,19 @@ export interface TelegramHarness extends AppHarness {
   footprint(tenantId: string): Promise<{ records: number; blobs: number }>;
 }
 
-export function createTelegramHarness(storage: Storage, telegram: TelegramSettings = {}): TelegramHarness {
+/**
+ * `masterKey`: pass the same one to a second harness over the same storage to get "a new app
+ * process" that can read what the first stored.
+ */
+export function createTelegramHarness(
+  storage: Storage,
+  telegram: TelegramSettings = {},
+  options: { masterKey?: Uint8Array } = {},
+): TelegramHarness {
   let now = Date.UTC(2025, 0, 1);
   const harness = createAppHarness(storage, {
     clock: () => now,
+    vault: createVault(storage.blobs, options.masterKey ?? randomBytes(32)),
     config: {
       adminKey: `admin_${randomBytes(16).toString("hex")}`,
       telegram: { apiId: API_ID, apiHash: API_HASH, ...telegram },
@@ -33,7 +43,7 @@ export function createTelegramHarness(storage: Storage, telegram: TelegramSettin
       now += ms;
     },
     tenant: (scopes) => harness.createTenant(scopes ? { scopes } : {}),
-    call: (apiKey, method, path, body) =>
+    call: async (apiKey, method, path, body) =>
       harness.app.request(path, {
         method,
         headers: harness.headers(apiKey, body !== undefined),
