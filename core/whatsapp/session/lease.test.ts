@@ -78,6 +78,9 @@ describe.each(["memory", ...ADAPTERS] as const)("WhatsApp session leases on %s",
     expect(await WhatsAppSession.releaseLease(ctx, { ...ref, owner: "a", epoch })).toBe(true);
     expect(await WhatsAppSession.listClaimable(ctx, 10)).toEqual([]);
     expect(await WhatsAppSession.acquireLease(ctx, ref, "b", 30_000)).toBeNull();
+    const admin = await WhatsAppSession.acquireLease(ctx, ref, "api", 5_000, { anyDesired: true });
+    expect(admin).toBe(epoch + 1);
+    expect(await WhatsAppSession.listClaimable(ctx, 10)).toEqual([]);
   });
 
   it("release frees the lease at once for another connector; a gone session is never acquired", async () => {

@@ -29,15 +29,18 @@ export async function listClaimable(ctx: SessionContext, limit: number): Promise
  * free, expired, or already `owner`'s (a restart with the same connector id). Every acquisition
  * is a takeover: `epoch + 1`. Returns the new epoch, or `null` when the lease is held by someone
  * else, the session is gone or not wanted, or another connector won the race.
+ * `anyDesired`: take it whatever `desired` says; for short exclusive work outside the connector
+ * (import, backup restore) that must write the auth state under a fresh epoch, then release.
  */
 export async function acquireLease(
   ctx: SessionContext,
   ref: SessionRef,
   owner: string,
   ttlMs: number,
+  options: { anyDesired?: boolean } = {},
 ): Promise<number | null> {
   const current = await fromID(ctx, ref);
-  if (current?.desired !== "connected") return null;
+  if (!current || (current.desired !== "connected" && !options.anyDesired)) return null;
   const now = ctx.clock();
   if (current.leaseOwner !== null && current.leaseOwner !== owner && current.leaseExpiresAt > now)
     return null;
@@ -46,7 +49,10 @@ export async function acquireLease(
   try {
     await ctx.storage.records.update(
       recordKey(ref),
-      { set: { leaseOwner: owner, leaseExpiresAt, epoch }, gsi1: indexEntry("connected", leaseExpiresAt) },
+      {
+        set: { leaseOwner: owner, leaseExpiresAt, epoch },
+        gsi1: indexEntry(current.desired, leaseExpiresAt),
+      },
       { version: current.version },
     );
     return epoch;

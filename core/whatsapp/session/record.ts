@@ -60,6 +60,7 @@ export function toSession(record: StoredRecord): Session {
     const value = a[name];
     if (typeof value === "string") session[name] = value;
   }
+  if (a.logoutRequested === true) session.logoutRequested = true;
   if (isObject(a.account)) session.account = a.account as unknown as Account;
   if (isObject(a.lastError)) session.lastError = a.lastError as unknown as SessionError;
   return session;

@@ -75,6 +75,8 @@ export interface Session extends SessionRef {
   lastError?: SessionError;
   createdAt: string;
   updatedAt: string;
+  /** Set by `requestDisconnect(…, {logout: true})`: the owner unlinks the device and wipes its keys. */
+  logoutRequested?: boolean;
   /** Set while never paired: the cleanup job may remove the session after it. */
   expiresAt?: string;
   /** The connector id holding the lease, or `null` when free. */

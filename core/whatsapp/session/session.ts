@@ -1,6 +1,6 @@
 import { ulid } from "ulid";
 import { AlreadyExistsError, ConditionFailedError } from "../../error.js";
-import type { Attrs, AttrValue, Records } from "../../storage/types.js";
+import type { Attrs, AttrValue, Records, UpdateChange } from "../../storage/types.js";
 import { LeaseLostError, SessionExistsError, SessionNotFoundError } from "./errors.js";
 import { indexEntry, iso, isSessionSk, recordKey, toAttrs, toSession } from "./record.js";
 import {
@@ -103,16 +103,26 @@ export async function requestConnect(
     const set: Attrs = { desired: "connected", updatedAt: iso(now) };
     if (current.leaseOwner === null) set.status = "pending";
     if (!current.paired) set.expiresAt = iso(now + (options.unpairedTtlMs ?? DEFAULT_UNPAIRED_TTL_MS));
-    return { set, gsi1: indexEntry("connected", current.leaseExpiresAt) };
+    return { set, remove: ["logoutRequested"], gsi1: indexEntry("connected", current.leaseExpiresAt) };
   });
 }
 
-/** Asks for the session to be disconnected: out of the connector index; its owner stops it. */
-export async function requestDisconnect(ctx: SessionContext, ref: SessionRef): Promise<Session> {
+/**
+ * Asks for the session to be disconnected: out of the connector index; its owner stops it.
+ * `logout`: the owner also unlinks the device and wipes the key material (status `logged_out`);
+ * when nobody owns the session, the caller wipes it itself (`wipeAuthState`).
+ */
+export async function requestDisconnect(
+  ctx: SessionContext,
+  ref: SessionRef,
+  options: { logout?: boolean } = {},
+): Promise<Session> {
+  const set: Attrs = { desired: "disconnected", updatedAt: iso(ctx.clock()) };
+  if (options.logout) set.logoutRequested = true;
   try {
     const row = await ctx.storage.records.update(
       recordKey(ref),
-      { set: { desired: "disconnected", updatedAt: iso(ctx.clock()) }, gsi1: null },
+      { set, gsi1: null },
       { equals: { sessionId: ref.sessionId } },
     );
     return toSession(row);
@@ -167,7 +177,7 @@ export async function remove(ctx: Pick<SessionContext, "storage">, ref: SessionR
 export async function updateWithRetry(
   ctx: SessionContext,
   ref: SessionRef,
-  change: (current: Session, now: number) => { set: Attrs; gsi1?: { pk: string; sk: string } | null } | null,
+  change: (current: Session, now: number) => UpdateChange | null,
 ): Promise<Session> {
   for (let attempt = 0; ; attempt++) {
     const current = await fromID(ctx, ref);
