@@ -1,5 +1,6 @@
-import { type AuthenticationCreds, BufferJSON, proto, type SignalDataTypeMap } from "@whiskeysockets/baileys";
+import type { AuthenticationCreds, SignalDataTypeMap } from "@whiskeysockets/baileys";
 import { BlobCorruptError } from "../../error.js";
+import { bufferReplacer, bufferReviver } from "./buffer-json.js";
 
 /**
  * Serialisation of the auth state. Every value is kept as the exact string
@@ -42,20 +43,27 @@ export function keyName(type: string, id: string): string {
 
 /** The value as Baileys' multi-file store writes it. */
 export function encodeValue(value: unknown): string {
-  return JSON.stringify(value, BufferJSON.replacer);
+  return JSON.stringify(value, bufferReplacer);
 }
 
 /** Parses a stored value; `app-state-sync-key` values come back as protobuf objects like Baileys expects. */
-export function decodeValue<T extends keyof SignalDataTypeMap>(type: T, json: string): SignalDataTypeMap[T] {
-  const value = JSON.parse(json, BufferJSON.reviver);
-  if (type === "app-state-sync-key")
-    return proto.Message.AppStateSyncKeyData.fromObject(value) as unknown as SignalDataTypeMap[T];
-  return value as SignalDataTypeMap[T];
+export async function decodeValue<T extends keyof SignalDataTypeMap>(
+  type: T,
+  json: string,
+): Promise<SignalDataTypeMap[T]> {
+  const value = JSON.parse(json, bufferReviver);
+  if (type !== "app-state-sync-key") return value as SignalDataTypeMap[T];
+  // The protobuf module is large: load it the first time a sync key is read.
+  protoModule ??= import("@whiskeysockets/baileys/WAProto/index.js");
+  const { proto } = await protoModule;
+  return proto.Message.AppStateSyncKeyData.fromObject(value) as unknown as SignalDataTypeMap[T];
 }
+
+let protoModule: Promise<typeof import("@whiskeysockets/baileys/WAProto/index.js")> | undefined;
 
 /** Parses stored creds. */
 export function decodeCreds(json: string): AuthenticationCreds {
-  return JSON.parse(json, BufferJSON.reviver) as AuthenticationCreds;
+  return JSON.parse(json, bufferReviver) as AuthenticationCreds;
 }
 
 /** One blob's plaintext. */

@@ -1,8 +1,8 @@
-import { BufferJSON } from "@whiskeysockets/baileys";
 import { NotFoundError } from "../../error.js";
 import type { Records } from "../../storage/types.js";
 import type { Vault } from "../../vault/vault.js";
 import type { SessionRef } from "./blob-keys.js";
+import { bufferReviver } from "./buffer-json.js";
 import { CREDS_NAME, encodeValue, KEY_TYPES } from "./codec.js";
 import { commitSnapshot, deleteUnneeded, nextFreeSeq } from "./compaction.js";
 import { AuthStateFencedError, AuthStateInputError } from "./errors.js";
@@ -78,7 +78,7 @@ function parseFiles(files: AuthFileMap): Map<string, string> {
       throw invalid(file, "is not a Baileys auth file");
     let value: unknown;
     try {
-      value = JSON.parse(text, BufferJSON.reviver);
+      value = JSON.parse(text, bufferReviver);
     } catch {
       throw invalid(file, "is not valid JSON");
     }

@@ -13,7 +13,7 @@ export function createKeyStore(log: LogWriter): SignalKeyStore {
       const data: { [id: string]: SignalDataTypeMap[T] } = {};
       for (const id of ids) {
         const json = log.read(keyName(type, id));
-        if (json !== undefined) data[id] = decodeValue(type, json);
+        if (json !== undefined) data[id] = await decodeValue(type, json);
       }
       return data;
     },

@@ -1,4 +1,4 @@
-import { type AuthenticationState, initAuthCreds } from "@whiskeysockets/baileys";
+import type { AuthenticationState } from "@whiskeysockets/baileys";
 import type { Records } from "../../storage/types.js";
 import type { Vault } from "../../vault/vault.js";
 import type { SessionRef } from "./blob-keys.js";
@@ -73,6 +73,8 @@ export async function openAuthState(
   if (isNew) {
     // Nothing was ever acknowledged for this session (open never returned), so fresh creds are safe.
     loaded.lastOwnSeq = await nextFreeSeq(deps.vault, ref, epoch);
+    // Baileys is loaded only here, for a brand-new session: restores stay light.
+    const { initAuthCreds } = await import("@whiskeysockets/baileys/lib/Utils/auth-utils.js");
     loaded.entries.set(CREDS_NAME, encodeValue(initAuthCreds()));
     const at = { epoch, seq: loaded.lastOwnSeq };
     pointer = await commitSnapshot(snapDeps, ref, pointer, at, loaded.entries, o.keepSnapshots);
