@@ -21,6 +21,6 @@ function secureParameter(secret: sst.Secret, key: string) {
 
 export const connectorSecretParameters = {
   SESSIONVAULT_MASTER_KEY: secureParameter(masterKey, "MasterKey"),
-  SESSIONVAULT_TELEGRAM_API_ID: secureParameter(telegramApiId, "TelegramApiId"),
-  SESSIONVAULT_TELEGRAM_API_HASH: secureParameter(telegramApiHash, "TelegramApiHash"),
+  TELEGRAM_API_ID: secureParameter(telegramApiId, "TelegramApiId"),
+  TELEGRAM_API_HASH: secureParameter(telegramApiHash, "TelegramApiHash"),
 };

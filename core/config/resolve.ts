@@ -32,15 +32,21 @@ export async function resolveConfig(env: NodeJS.ProcessEnv, resource: LinkedReso
   if (masterKey.length !== 32)
     throw configError("SESSIONVAULT_MASTER_KEY", "must be 32 bytes, base64-encoded");
 
-  const admin = await secret(linked("AdminKey", "value"), env.SESSIONVAULT_ADMIN_KEY, storage.kind, () =>
-    generatedFile(join(dataDir, "admin.key"), () => `sv_admin_${randomBytes(24).toString("base64url")}`),
+  // Only the API needs the admin key; the connector and the cleanup job run without it in AWS.
+  const admin = await secret(
+    linked("AdminKey", "value"),
+    env.SESSIONVAULT_ADMIN_KEY,
+    storage.kind,
+    () =>
+      generatedFile(join(dataDir, "admin.key"), () => `sv_admin_${randomBytes(24).toString("base64url")}`),
+    { optional: true },
   );
 
   const apiId = linked("TelegramApiId", "value") ?? env.TELEGRAM_API_ID;
   return {
     storage,
     masterKey,
-    masterKeySource: master.source,
+    masterKeySource: master.source as Config["masterKeySource"],
     adminKey: admin.value,
     adminKeySource: admin.source,
     ...(admin.generatedAt ? { adminKeyGeneratedAt: admin.generatedAt } : {}),
@@ -104,12 +110,15 @@ async function secret(
   fromEnv: string | undefined,
   storage: "local" | "aws",
   generate: () => Promise<{ value: string; generatedAt?: string }>,
-): Promise<{ value: string; source: "sst" | "env" | "file"; generatedAt?: string }> {
+  options: { optional?: boolean } = {},
+): Promise<{ value: string; source: "sst" | "env" | "file" | "none"; generatedAt?: string }> {
   if (fromSst) return { value: fromSst, source: "sst" };
   if (fromEnv) return { value: fromEnv, source: "env" };
   // A generated key in a container's data dir would vanish with the container: refuse.
-  if (storage === "aws")
+  if (storage === "aws") {
+    if (options.optional) return { value: "", source: "none" };
     throw configError("secret", "must come from an SST secret or the environment in aws mode");
+  }
   return { ...(await generate()), source: "file" };
 }
 

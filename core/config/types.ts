@@ -4,8 +4,9 @@ export interface Config {
   /** 32 bytes. */
   masterKey: Uint8Array;
   masterKeySource: "sst" | "env" | "file";
+  /** Empty when not configured (aws mode without `AdminKey`): only the API needs it, and refuses to start without. */
   adminKey: string;
-  adminKeySource: "sst" | "env" | "file";
+  adminKeySource: "sst" | "env" | "file" | "none";
   /** Set only when this start generated the admin key: where it was written. */
   adminKeyGeneratedAt?: string;
   port: number;
