@@ -60,6 +60,12 @@ describe("verifyServerCertificateChain", () => {
     ["a leaf naming another key", { serverStatic: Curve.generateKeyPair().public }, /static key/],
     ["an intermediate without issuer serial 0", { intermediateIssuer: 7 }, /issued by the root/],
     ["a leaf whose issuer is not the intermediate", { leafIssuer: 9 }, /issued by the intermediate/],
+    ["an expired leaf", { leafNotAfter: Math.floor(Date.now() / 1000) - 60 }, /leaf certificate has expired/],
+    [
+      "an intermediate not valid yet",
+      { intermediateNotBefore: Math.floor(Date.now() / 1000) + 3600 },
+      /not valid yet/,
+    ],
   ] as const)("refuses %s", (_name, flaw, reason) => {
     expect(verify(buildChain({ root, serverStatic: server.public, ...flaw }))).toMatch(reason);
   });
@@ -139,17 +145,24 @@ function buildChain(opts: {
   leafSigner?: KeyPair;
   intermediateIssuer?: number;
   leafIssuer?: number;
+  intermediateNotBefore?: number;
+  leafNotAfter?: number;
 }): Uint8Array {
   const intermediate = Curve.generateKeyPair();
+  const now = Math.floor(Date.now() / 1000);
   const intermediateDetails = proto.CertChain.NoiseCertificate.Details.encode({
     serial: 1,
     issuerSerial: opts.intermediateIssuer ?? 0,
     key: intermediate.public,
+    notBefore: opts.intermediateNotBefore ?? now - 60,
+    notAfter: now + 3600,
   }).finish();
   const leafDetails = proto.CertChain.NoiseCertificate.Details.encode({
     serial: 2,
     issuerSerial: opts.leafIssuer ?? 1,
     key: opts.serverStatic,
+    notBefore: now - 60,
+    notAfter: opts.leafNotAfter ?? now + 3600,
   }).finish();
   return proto.CertChain.encode({
     intermediate: {

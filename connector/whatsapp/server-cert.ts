@@ -117,15 +117,15 @@ export function installServerCertificateCheck(
 }
 
 /**
- * Verifies an encoded `proto.CertChain`: intermediate signed by `root` with issuer serial 0,
- * leaf signed by the intermediate's key with the intermediate's serial as issuer, and (when
- * `serverStatic` is given) the leaf naming the server's static key. Validity dates are not
- * checked (neither Baileys nor whatsmeow does; clock skew would refuse good servers).
+ * Verifies an encoded `proto.CertChain` the way whatsmeow does: intermediate signed by `root`
+ * with issuer serial 0, leaf signed by the intermediate's key with the intermediate's serial as
+ * issuer, the leaf naming the server's static key (a missing `serverStatic` fails), and both
+ * certificates inside their `notBefore`..`notAfter` window at `now` (default: the clock).
  * Returns what is wrong, or undefined when the chain verifies.
  */
 export function verifyServerCertificateChain(
   chain: Uint8Array,
-  opts: { root: Uint8Array; serverStatic?: Uint8Array },
+  opts: { root: Uint8Array; serverStatic?: Uint8Array; now?: Date },
 ): string | undefined {
   let leaf: Certificate;
   let intermediate: Certificate;
@@ -147,6 +147,14 @@ export function verifyServerCertificateChain(
   }
   if (!opts.serverStatic || !Buffer.from(leaf.details.key).equals(Buffer.from(opts.serverStatic))) {
     return "leaf does not name the server's static key";
+  }
+  const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  for (const [name, cert] of [
+    ["intermediate", intermediate],
+    ["leaf", leaf],
+  ] as const) {
+    if (now < cert.details.notBefore) return `${name} certificate is not valid yet`;
+    if (now > cert.details.notAfter) return `${name} certificate has expired`;
   }
   return undefined;
 }
@@ -178,7 +186,13 @@ let installed: ServerCertificateCheck | undefined;
 interface Certificate {
   raw: Uint8Array;
   signature: Uint8Array;
-  details: { serial: number; issuerSerial: number | undefined; key: Uint8Array };
+  details: {
+    serial: number;
+    issuerSerial: number | undefined;
+    key: Uint8Array;
+    notBefore: number;
+    notAfter: number;
+  };
 }
 
 function readCertificate(
@@ -192,7 +206,14 @@ function readCertificate(
   return {
     raw: cert.details,
     signature: cert.signature,
-    details: { serial: details.serial, issuerSerial: details.issuerSerial ?? undefined, key: details.key },
+    details: {
+      serial: details.serial,
+      issuerSerial: details.issuerSerial ?? undefined,
+      key: details.key,
+      // Absent dates read as 0, so a certificate without `notAfter` has expired (as in whatsmeow).
+      notBefore: Number(details.notBefore ?? 0),
+      notAfter: Number(details.notAfter ?? 0),
+    },
   };
 }
 
