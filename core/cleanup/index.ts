@@ -1,0 +1,3 @@
+export { runCleanup } from "./run.js";
+export { INTEGRITY_FAILED, type IntegrityResult, verifySession } from "./scrub.js";
+export type { CleanupCounts, CleanupDeps, CleanupOptions } from "./types.js";

@@ -1,0 +1,1 @@
+export { type SessionStats, type StatsDeps, sessionStats } from "./stats.js";
