@@ -16,6 +16,8 @@ import { createTelegramLoginRoutes } from "./routes/telegram-login.js";
 import { createTelegramSessionRoutes } from "./routes/telegram-sessions.js";
 import { createTenantRoutes } from "./routes/tenants.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
+import { createWhatsAppSessionRoutes } from "./routes/whatsapp-sessions.js";
+import { createWhatsAppTransferRoutes } from "./routes/whatsapp-transfer.js";
 
 /** Request bodies above this get 413 unless `config.bodyLimitBytes` says otherwise. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -61,6 +63,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1", createTelegramSessionRoutes());
   app.route("/v1", createTelegramLivenessRoutes());
   app.route("/v1", createWebhookRoutes());
+  app.route("/v1", createWhatsAppSessionRoutes());
+  app.route("/v1", createWhatsAppTransferRoutes());
 
   registerSecuritySchemes(app);
   app.doc("/v1/openapi.json", {

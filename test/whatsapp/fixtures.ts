@@ -37,7 +37,7 @@ export async function observe(
 ): Promise<Session.LeaseRef> {
   const current = await Session.fromID(deps, ref);
   let epoch = current?.leaseOwner === owner ? current.epoch : null;
-  epoch ??= await Session.acquireLease(deps, ref, owner, 60_000);
+  epoch ??= await Session.acquireLease(deps, ref, owner, 60_000, { anyDesired: true });
   if (epoch === null) throw new Error(`fixture: could not take the lease of ${ref.sessionId}`);
   const lease = { ...ref, owner, epoch };
   await Session.publish(deps, lease, patch);
