@@ -10,6 +10,8 @@ export const apiFunction = new sst.aws.Function("SessionvaultApiFunction", {
   // API Gateway HTTP APIs give up after 30 s.
   timeout: "29 seconds",
   link: [table, bucket, ...functionSecrets],
+  // sql.js (Telethon/Pyrogram .session import) loads its WebAssembly from beside the bundle.
+  copyFiles: [{ from: "node_modules/sql.js/dist/sql-wasm.wasm", to: "functions/api/sql-wasm.wasm" }],
 });
 
 export const api = new sst.aws.ApiGatewayV2("SessionvaultApi");

@@ -4,7 +4,7 @@
  * `npm run build:functions` writes them to dist/functions/; the bundle test and
  * `npm run bench:bundle` use the same builder.
  */
-import { mkdir } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
@@ -13,6 +13,9 @@ export const FUNCTION_ENTRIES = {
   api: "functions/api/lambda.ts",
   cleanup: "functions/cleanup/lambda.ts",
 } as const;
+
+/** sql.js's WebAssembly binary; it is not JavaScript, so it ships beside the bundle. */
+export const SQL_WASM = "node_modules/sql.js/dist/sql-wasm.wasm";
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
 
@@ -45,11 +48,22 @@ export async function buildFunction(
     logLevel: "error",
     plugins: [onlyEnglishZodLocales],
     banner: {
-      js: "import { createRequire as __svCreateRequire } from 'node:module'; const require = __svCreateRequire(import.meta.url);",
+      // CommonJS dependencies expect `require` and `__dirname` (sql.js finds its .wasm through it).
+      js: [
+        "import { createRequire as __svCreateRequire } from 'node:module';",
+        "import { dirname as __svDirname } from 'node:path';",
+        "import { fileURLToPath as __svFileURLToPath } from 'node:url';",
+        "const require = __svCreateRequire(import.meta.url);",
+        "const __filename = __svFileURLToPath(import.meta.url);",
+        "const __dirname = __svDirname(__filename);",
+      ].join(" "),
     },
   });
   const output = Object.values(result.metafile.outputs)[0]!;
-  return { name, outfile, bytes: output.bytes, packages: packageSizes(result.metafile) };
+  const packages = packageSizes(result.metafile);
+  // sql.js loads its WebAssembly next to the bundle; infra/api.ts ships it with `copyFiles`.
+  if (packages["sql.js"]) await copyFile(join(root, SQL_WASM), join(dirname(outfile), "sql-wasm.wasm"));
+  return { name, outfile, bytes: output.bytes, packages };
 }
 
 // --- Internal helpers ---
