@@ -8,8 +8,10 @@ import type { AppDeps, AppEnv } from "./env.js";
 import { requestLogger } from "./logger.js";
 import { createErrorHandler, handleNotFound } from "./problem.js";
 import { createRouter, registerSecuritySchemes } from "./router.js";
+import { createCleanupRoutes } from "./routes/cleanup.js";
 import { createHealthRoutes } from "./routes/health.js";
 import { createMeRoutes } from "./routes/me.js";
+import { createStatsRoutes } from "./routes/stats.js";
 import { createTelegramImportRoutes } from "./routes/telegram-import.js";
 import { createTelegramLivenessRoutes } from "./routes/telegram-liveness.js";
 import { createTelegramLoginRoutes } from "./routes/telegram-login.js";
@@ -18,6 +20,7 @@ import { createTenantRoutes } from "./routes/tenants.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
 import { createWhatsAppSessionRoutes } from "./routes/whatsapp-sessions.js";
 import { createWhatsAppTransferRoutes } from "./routes/whatsapp-transfer.js";
+import { createWhatsAppVerifyRoutes } from "./routes/whatsapp-verify.js";
 
 /** Request bodies above this get 413 unless `config.bodyLimitBytes` says otherwise. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -63,6 +66,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1", createTelegramSessionRoutes());
   app.route("/v1", createTelegramLivenessRoutes());
   app.route("/v1", createWebhookRoutes());
+  app.route("/v1", createCleanupRoutes());
+  app.route("/v1", createStatsRoutes());
+  app.route("/v1", createWhatsAppVerifyRoutes());
   app.route("/v1", createWhatsAppSessionRoutes());
   app.route("/v1", createWhatsAppTransferRoutes());
 
