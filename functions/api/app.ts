@@ -9,6 +9,7 @@ import { requestLogger } from "./logger.js";
 import { createErrorHandler, handleNotFound } from "./problem.js";
 import { createRouter, registerSecuritySchemes } from "./router.js";
 import { createCleanupRoutes } from "./routes/cleanup.js";
+import { createDashboardRoutes } from "./routes/dashboard.js";
 import { createHealthRoutes } from "./routes/health.js";
 import { createMeRoutes } from "./routes/me.js";
 import { createStatsRoutes } from "./routes/stats.js";
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
 
+  app.route("/", createDashboardRoutes());
   app.route("/v1", createHealthRoutes());
   app.route("/v1", createMeRoutes());
   app.route("/v1", createTenantRoutes());
@@ -73,8 +75,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1", createWhatsAppTransferRoutes());
 
   registerSecuritySchemes(app);
-  app.doc("/v1/openapi.json", {
-    openapi: "3.0.3",
+  app.doc31("/v1/openapi.json", {
+    openapi: "3.1.0",
     info: { title: "Sessionvault API", version: "1" },
   });
   app.get("/docs", swaggerUI({ url: "/v1/openapi.json" }));
