@@ -81,3 +81,8 @@ export async function blobKeys(storage: Storage, prefix: string): Promise<string
   } while (cursor !== null);
   return keys;
 }
+
+/** A route response whose JSON body the tests check field by field. */
+export type JsonResponse = Omit<Response, "json"> & { json(): Promise<Json> };
+// biome-ignore lint/suspicious/noExplicitAny: bodies are asserted field by field, not typed
+type Json = any;

@@ -1,8 +1,9 @@
+import "@hono/zod-openapi"; // first: core schemas built after it carry `.openapi` (zod 4 binds it per instance)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Session from "../../core/whatsapp/session/index.js";
 import { type AppHarness, createAppHarness, type HarnessTenant } from "../helpers/app-harness.js";
 import { ADAPTERS, createTestStorage, type TestStorage } from "../helpers/test-storage.js";
-import { authFolder, blobKeys, observe, observeConnected } from "./fixtures.js";
+import { authFolder, blobKeys, type JsonResponse, observe, observeConnected } from "./fixtures.js";
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -15,13 +16,13 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
   });
   afterAll(() => store.dispose());
 
-  const call = (
+  const call = async (
     t: HarnessTenant,
     method: string,
     path: string,
     body?: unknown,
     extra: Record<string, string> = {},
-  ) =>
+  ): Promise<JsonResponse> =>
     h.app.request(`/v1/whatsapp/sessions${path}`, {
       method,
       headers: { ...h.headers(t.apiKey, body !== undefined), ...extra },
