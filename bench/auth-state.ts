@@ -27,20 +27,22 @@ interface Store {
 interface Counters {
   gets: number;
   puts: number;
+  /** Puts of snapshot blobs (part of `puts`). */
+  snapshots: number;
   deletes: number;
   bytes: number;
 }
 
 const dataDir = process.env.BENCH_DATA_DIR ?? (await mkdtemp(join(tmpdir(), "sv-bench-")));
 const storage = createLocalStorage({ dataDir });
-const counters: Counters = { gets: 0, puts: 0, deletes: 0, bytes: 0 };
+const counters: Counters = { gets: 0, puts: 0, snapshots: 0, deletes: 0, bytes: 0 };
 const vault = createVault(countingBlobs(storage.blobs, counters), randomBytes(32));
 const deps = { records: storage.records, vault };
 let sessions = 0;
 
 console.log(`auth-state bench: ${MESSAGES} message-like keys.set calls, local adapter at ${dataDir}\n`);
 console.log(
-  "scenario                 | store     | blob writes | deletes | MiB written | set p50 ms | set p99 ms | wall s",
+  "scenario                 | store     | blob writes (snapshots) | deletes | MiB written | set p50 ms | set p99 ms | wall s",
 );
 for (const inFlight of [1, 8, 64]) {
   for (const kind of ["durable", "per-key"] as const) {
@@ -106,7 +108,7 @@ async function measure(
   const cols = [
     name.padEnd(24),
     kind.padEnd(9),
-    String(counters.puts - before.puts).padStart(11),
+    `${counters.puts - before.puts} (${counters.snapshots - before.snapshots})`.padStart(23),
     String(counters.deletes - before.deletes).padStart(7),
     ((counters.bytes - before.bytes) / 2 ** 20).toFixed(1).padStart(11),
     q(0.5).padStart(10),
@@ -205,6 +207,7 @@ function countingBlobs(inner: Blobs, c: Counters): Blobs {
   return {
     async put(key, body) {
       c.puts++;
+      if (key.includes("/snap/")) c.snapshots++;
       c.bytes += body.byteLength;
       await inner.put(key, body);
     },

@@ -1,5 +1,4 @@
-import type { SessionRef } from "./blob-keys.js";
-import { comparePositions } from "./blob-keys.js";
+import { comparePositions, type SessionRef } from "./blob-keys.js";
 import { commitSnapshot, deleteUnneeded, type SnapshotDeps } from "./compaction.js";
 import type { Pointer } from "./pointer.js";
 
@@ -38,7 +37,6 @@ export function createCompactor(options: CompactorOptions): Compactor {
   let changes = options.changesSinceSnapshot;
   let bytes = options.bytesSinceSnapshot;
   let running: Promise<void> | null = null;
-  let lastSeq = 0;
 
   const due = (): boolean => changes >= options.everyChanges || bytes >= options.everyBytes;
   const start = (seq: number): void => {
@@ -60,10 +58,9 @@ export function createCompactor(options: CompactorOptions): Compactor {
 
   return {
     noteCommitted(seq, changed, written) {
-      lastSeq = seq;
       changes += changed;
       bytes += written;
-      if (running === null && due()) start(lastSeq);
+      if (running === null && due()) start(seq);
     },
     async settle() {
       while (running !== null) await running;
