@@ -3,8 +3,11 @@
  * account and no configuration: the HTTP API on PORT (default 8080) and the connector loop.
  * Config is resolved once here (env, else local defaults) and passed down.
  */
+import { startConnector } from "../connector/start.js";
+import { forwardToWebhooks } from "../connector/webhook-events.js";
 import { createStorageFromConfig, linkedResources, resolveConfig } from "../core/config/index.js";
 import { createVault } from "../core/vault/vault.js";
+import { startWebhookDispatcher } from "../core/webhook/index.js";
 import { createApp } from "../functions/api/app.js";
 import { createLogger } from "../functions/api/logger.js";
 import { serveApp } from "../functions/api/node-server.js";
@@ -40,8 +43,24 @@ const app = createApp({
 const server = await serveApp(app, config.port);
 process.stdout.write(`Sessionvault API listening on ${server.url} (storage: ${config.storage.kind})\n`);
 
+// Webhook retries and the connector loop live in this long-running process.
+const dispatcher = startWebhookDispatcher(
+  { storage, vault, clock: Date.now },
+  { onError: (error) => logger.warn({ error: (error as Error).message }, "webhook dispatch failed") },
+);
+const connector = await startConnector({
+  storage,
+  vault,
+  config,
+  logger: logger.child({ service: "connector" }),
+  onEvent: forwardToWebhooks(dispatcher, logger),
+});
+logger.info({ capacity: config.connector.capacity }, "connector loop started");
+
 const shutdown = async (signal: string): Promise<void> => {
   logger.info({ signal }, "shutting down");
+  dispatcher.stop();
+  await connector.stop();
   await server.close();
   await storage.close();
   process.exit(0);

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ulid } from "ulid";
-import { z } from "zod";
 import { NotFoundError } from "../error.js";
 import type { Records, StoredRecord } from "../storage/types.js";
+import { z } from "../zod.js";
 
 /**
  * API keys: verbs on one noun. A key is `sv_` + 32 random bytes in base64url, shown once at

@@ -1,8 +1,8 @@
 import { ulid } from "ulid";
-import { z } from "zod";
 import * as ApiKey from "../api-key/index.js";
 import { NotFoundError } from "../error.js";
 import type { Records, StoredRecord } from "../storage/types.js";
+import { z } from "../zod.js";
 
 /**
  * Tenants: verbs on one noun. A tenant is the unit of isolation: every record it owns lives

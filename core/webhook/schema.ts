@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.js";
 
 /** Events a tenant can subscribe to. */
 export const WEBHOOK_EVENTS = [

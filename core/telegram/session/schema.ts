@@ -1,6 +1,6 @@
-import { z } from "zod";
 import type { Storage } from "../../storage/types.js";
 import type { Vault } from "../../vault/vault.js";
+import { z } from "../../zod.js";
 import type { SessionFormat } from "../codecs/index.js";
 
 /**

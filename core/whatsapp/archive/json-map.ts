@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../zod.js";
 import type { AuthFileMap } from "../auth-state/index.js";
 import { ArchiveError } from "./errors.js";
 import { DEFAULT_ARCHIVE_LIMITS } from "./tar.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../zod.js";
 
 /**
  * The WhatsApp session record's shape: what the API writes (desired state, identity) and what
