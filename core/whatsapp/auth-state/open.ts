@@ -65,6 +65,11 @@ export async function openAuthState(
   options: AuthStateOptions = {},
 ): Promise<DurableAuthState> {
   const o = { ...DEFAULTS, ...options };
+  for (const name of ["epoch", "keepSnapshots", "compactEveryChanges", "compactEveryBytes"] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1))
+      throw new RangeError(`openAuthState: option '${name}' must be a positive integer, got ${value}`);
+  }
   const snapDeps = { records: deps.records, vault: deps.vault, clock: deps.clock ?? Date.now };
   let { pointer } = await claimPointer(deps.records, deps.vault, ref, options.epoch);
   const epoch = pointer.ownerEpoch;
