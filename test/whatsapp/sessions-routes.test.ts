@@ -1,5 +1,7 @@
 import "@hono/zod-openapi"; // first: core schemas built after it carry `.openapi` (zod 4 binds it per instance)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wipeAuthState } from "../../core/whatsapp/auth-state/index.js";
+import * as Lifecycle from "../../core/whatsapp/lifecycle/index.js";
 import * as Session from "../../core/whatsapp/session/index.js";
 import { type AppHarness, createAppHarness, type HarnessTenant } from "../helpers/app-harness.js";
 import { ADAPTERS, createTestStorage, type TestStorage } from "../helpers/test-storage.js";
@@ -177,15 +179,16 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
     expect(await reuse("r")).toMatchObject({ reused: false, sessionId: "r", reason: "logged_out" });
   });
 
-  it("disconnect keeps the credentials; delete wipes every blob and the record (204), also while connected", async () => {
+  it("disconnect keeps the credentials; delete of an idle session wipes every blob and the record (204)", async () => {
     const t = await h.createTenant({ scopes: ["export"] });
     await call(t, "POST", "", { sessionId: "d" });
     await call(t, "POST", "/d/disconnect");
     await importFolder(t, "d", authFolder());
-    await observeConnected(h.deps, { tenantId: t.tenantId, sessionId: "d" });
+    const lease = await observeConnected(h.deps, { tenantId: t.tenantId, sessionId: "d" });
     const stopped = await call(t, "POST", "/d/disconnect");
     expect(stopped.status).toBe(200);
     expect(await stopped.json()).toMatchObject({ sessionId: "d", desired: "disconnected" });
+    await Session.releaseLease(h.deps, lease); // the connector stopped it
     expect((await call(t, "GET", "/d/export?format=json")).status).toBe(200);
 
     const prefix = `t/${t.tenantId}/wa/d/`;
@@ -195,13 +198,36 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
     expect((await call(t, "GET", "/d")).status).toBe(404);
     expect((await call(t, "DELETE", "/d")).status).toBe(404);
     expect((await call(t, "POST", "/d/disconnect")).status).toBe(404);
+    expect((await call(t, "POST", "", { sessionId: "d" })).status).toBe(201); // the id is free again, state fresh
+    expect((await call(t, "POST", "/d/reuse")).status).toBe(200);
+    expect(await (await call(t, "POST", "/d/reuse")).json()).toMatchObject({ reason: "no_credentials" });
+  });
 
-    await call(t, "POST", "", { sessionId: "idle" });
-    await call(t, "POST", "/idle/disconnect");
-    await importFolder(t, "idle", authFolder());
-    expect((await call(t, "DELETE", "/idle")).status).toBe(204);
-    expect(await blobKeys(store.storage, `t/${t.tenantId}/wa/idle/`)).toEqual([]);
-    expect((await call(t, "GET", "")).status).toBe(200);
+  it("delete of a running session: its connector is asked to log out first, then everything is wiped (204)", async () => {
+    const t = await h.createTenant();
+    await call(t, "POST", "", { sessionId: "live" });
+    await call(t, "POST", "/live/disconnect");
+    await importFolder(t, "live", authFolder());
+    const ref = { tenantId: t.tenantId, sessionId: "live" };
+    const lease = await observeConnected(h.deps, ref);
+    const connector = fakeConnectorLogout(h, lease);
+    const res = await call(t, "DELETE", "/live");
+    expect(res.status).toBe(204);
+    expect(await connector).toBe("logged out");
+    expect(await blobKeys(store.storage, `t/${t.tenantId}/wa/live/`)).toEqual([]);
+    expect(await Session.fromID(h.deps, ref)).toBeNull();
+
+    // An owner that never answers (it died; its lease has not run out): removed anyway, not unlinked.
+    await call(t, "POST", "", { sessionId: "dead" });
+    await call(t, "POST", "/dead/disconnect");
+    await importFolder(t, "dead", authFolder());
+    const deadRef = { tenantId: t.tenantId, sessionId: "dead" };
+    await observeConnected(h.deps, deadRef);
+    expect(await Lifecycle.removeSession(h.deps, deadRef, { logoutWaitMs: 300 })).toMatchObject({
+      loggedOut: false,
+    });
+    expect(await Session.fromID(h.deps, deadRef)).toBeNull();
+    expect(await blobKeys(store.storage, `t/${t.tenantId}/wa/dead/`)).toEqual([]);
   });
 
   it("tenant isolation: another tenant's key gets 404 on every route and never sees the session in its list", async () => {
@@ -245,3 +271,50 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
 function t0(t: HarnessTenant): HarnessTenant {
   return { ...t, apiKey: "sv_not_a_key" };
 }
+
+/**
+ * What the connector does on a logout request (connector/whatsapp/session-runner.ts): on its next
+ * renewal it sees `logoutRequested`, unlinks the device, wipes the keys, publishes `logged_out`
+ * and releases the lease. Polls faster than the real 10 s renewal.
+ */
+async function fakeConnectorLogout(h: AppHarness, lease: Session.LeaseRef): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const session = await Session.renewLease(h.deps, lease, 30_000);
+    if (session === null) return "lease lost";
+    if (session.logoutRequested) {
+      await wipeAuthState({ records: h.deps.storage.records, vault: h.deps.vault }, lease);
+      await Session.publish(h.deps, lease, { status: "logged_out", desired: "disconnected", account: null });
+      await Session.releaseLease(h.deps, lease);
+      return "logged out";
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return "never asked";
+}
+
+describe("WhatsApp routes in the OpenAPI document", () => {
+  it("every WhatsApp route is declared with createRoute, so /v1/openapi.json lists it", async () => {
+    const res = await createAppHarness().app.request("/v1/openapi.json");
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    const declared = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const base = "/v1/whatsapp/sessions";
+    expect(declared).toEqual(
+      expect.arrayContaining([
+        `POST ${base}`,
+        `GET ${base}`,
+        `GET ${base}/{id}`,
+        `DELETE ${base}/{id}`,
+        `GET ${base}/{id}/qr`,
+        `GET ${base}/{id}/pairing-code`,
+        `POST ${base}/{id}/reuse`,
+        `POST ${base}/{id}/disconnect`,
+        `POST ${base}/{id}/import`,
+        `GET ${base}/{id}/export`,
+        `GET ${base}/{id}/backups`,
+        `POST ${base}/{id}/backups/{generation}/restore`,
+      ]),
+    );
+  });
+});

@@ -8,7 +8,7 @@ export {
 } from "./errors.js";
 export { API_LEASE_TTL_MS, requireSession, type WhatsAppContext } from "./exclusive.js";
 export { currentPairingCode, currentQr, renderQrPng } from "./qr.js";
-export { removeSession } from "./remove.js";
+export { DEFAULT_LOGOUT_WAIT_MS, removeSession } from "./remove.js";
 export {
   exportArchive,
   exportFiles,
