@@ -109,6 +109,8 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
     expect(missing.status).toBe(404);
     expect((await missing.json()).code).toBe("whatsapp.session_not_found");
     expect((await call(t, "GET", "?limit=0")).status).toBe(400);
+    const badCursor = await call(t, "GET", "?cursor=not-a-cursor");
+    expect([badCursor.status, (await badCursor.json()).code]).toEqual([400, "invalid_cursor"]);
   });
 
   it("QR: JSON, a real PNG with Accept: image/png, 404 whatsapp.no_qr before or after it, 409 once connected", async () => {
