@@ -50,7 +50,7 @@ export const DASHBOARD_HTML = /* html */ `<!doctype html>
     <div class="error" id="wa-error"></div>
     <table><thead><tr><th>Session</th><th>Status</th><th>Account</th><th></th></tr></thead><tbody id="wa-list"></tbody></table>
     <div id="qr-box" class="hidden">
-      <h2>Scan with WhatsApp: <code id="qr-session"></code></h2>
+      <h2><span id="qr-title">Scan with WhatsApp</span>: <code id="qr-session"></code></h2>
       <img id="qr-image" alt="WhatsApp QR code">
       <p id="pairing" class="hidden">Pairing code: <code id="pairing-code"></code></p>
       <p id="qr-status"></p>
@@ -122,6 +122,7 @@ export const DASHBOARD_HTML = /* html */ `<!doctype html>
     $("qr-session").textContent = session.sessionId;
     $("qr-status").textContent = "Status: " + session.status;
     $("qr-status").dataset.status = session.status;
+    $("qr-title").textContent = session.status === "connected" ? "Connected" : "Scan with WhatsApp";
     if (session.status === "qr") {
       const blob = await api("GET", "/v1/whatsapp/sessions/" + encodeURIComponent(session.sessionId) + "/qr", undefined, "image/png").catch(() => null);
       if (blob) { if (qrUrl) URL.revokeObjectURL(qrUrl); qrUrl = URL.createObjectURL(blob); $("qr-image").src = qrUrl; $("qr-image").classList.remove("hidden"); }
