@@ -41,7 +41,7 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
 
     const named = await call(t, "POST", "", {
       sessionId: "sales",
-      phoneNumber: "+1 555".replace(" ", "") + "0001111",
+      phoneNumber: "+15550001111",
     });
     expect(named.status).toBe(201);
     await observeConnected(h.deps, { tenantId: t.tenantId, sessionId: "sales" });
