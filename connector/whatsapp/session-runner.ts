@@ -1,20 +1,15 @@
-import type { ConnectionState } from "@whiskeysockets/baileys";
+import type { AuthenticationCreds, ConnectionState } from "@whiskeysockets/baileys";
 import type { Records } from "../../core/storage/types.js";
 import type { Vault } from "../../core/vault/vault.js";
 import {
   AuthStateFencedError,
   type DurableAuthState,
   openAuthState,
-  wipeAuthState,
 } from "../../core/whatsapp/auth-state/index.js";
 import * as WhatsAppSession from "../../core/whatsapp/session/index.js";
 import { type Logger, type OnEvent, type Runner, SILENT_LOGGER, type StopReason } from "../types.js";
-import {
-  type DisconnectAction,
-  decideDisconnect,
-  describeDisconnect,
-  type PolicyOptions,
-} from "./disconnect-policy.js";
+import { decideDisconnect, describeDisconnect, type PolicyOptions } from "./disconnect-policy.js";
+import { reportTerminal, type TerminalAction } from "./session-end.js";
 import { accountOf, createSessionReport, errorCode, errorMessage, iso } from "./session-report.js";
 import { type CreateSocket, guardKeyWrites, type SocketLike } from "./socket.js";
 
@@ -83,7 +78,8 @@ export function startSessionRunner(deps: SessionRunnerDeps, lease: WhatsAppSessi
       if (ended) return void closeAuth();
     }
     const state = auth;
-    await report.publish({ status: "connecting" });
+    const restartsPairing = abandonUnfinishedPairingCode(state.state.creds);
+    await report.publish({ status: "connecting", ...(restartsPairing ? { pairingCode: null } : {}) });
     if (ended) return;
     let qrs = 0;
     let pairingRequested = false;
@@ -117,7 +113,7 @@ export function startSessionRunner(deps: SessionRunnerDeps, lease: WhatsAppSessi
       ...{ status: "connected", paired: true, account, connectedAt: now, lastSeenAt: now },
       ...{ qr: null, qrExpiresAt: null, pairingCode: null, lastError: null },
     });
-    report.emit("session.connected", { account });
+    report.emit("session.connected", { ...account });
     clearInterval(seenTimer);
     seenTimer = setInterval(
       () => void report.publish({ lastSeenAt: deps.clock() }),
@@ -191,40 +187,13 @@ export function startSessionRunner(deps: SessionRunnerDeps, lease: WhatsAppSessi
   }
 
   /** Terminal states: stop for good and leave the connector index until the API asks again. */
-  async function finishWith(action: Exclude<DisconnectAction, { kind: "reconnect" }>): Promise<void> {
+  async function finishWith(action: TerminalAction): Promise<void> {
     ended = true;
     clearTimers();
     dropSocket();
     await closeAuth();
-    const clear = { qr: null, qrExpiresAt: null, pairingCode: null, desired: "disconnected" } as const;
-    const lastError = { code: action.code, reason: action.reason };
-    if (action.kind === "logged_out") {
-      const published = await report.publish({
-        ...clear,
-        status: "logged_out",
-        paired: false,
-        account: null,
-        lastError,
-      });
-      if (published !== "lost") await wipe();
-      report.emit("session.logged_out", lastError);
-    } else {
-      await report.publish({ ...clear, status: action.status, lastError });
-      report.emit(action.status === "conflict" ? "session.conflict" : "session.disconnected", {
-        status: action.status,
-        ...lastError,
-      });
-    }
+    await reportTerminal({ report, authDeps, lease, log }, action);
     finish();
-  }
-
-  async function wipe(): Promise<void> {
-    try {
-      await wipeAuthState(authDeps, lease);
-    } catch (error) {
-      log.error({ ...ids, err: errorCode(error) }, "wiping logged-out key material failed");
-      await report.publish({ lastError: { code: "wipe_failed", reason: errorMessage(error) } });
-    }
   }
 
   async function stop(reason: StopReason): Promise<void> {
@@ -262,6 +231,21 @@ export function startSessionRunner(deps: SessionRunnerDeps, lease: WhatsAppSessi
 }
 
 // --- Internal helpers ---
+
+/**
+ * Baileys' `requestPairingCode` sets `creds.me` to the bare phone jid before the phone links the
+ * device. Creds left like that by an earlier socket (restart, lease takeover) would make Baileys
+ * log in as that unlinked number, which the server answers with 401: the session would end
+ * `logged_out` instead of getting a new code. Forget the unfinished request (in memory; the next
+ * `creds.update` stores it) so the socket registers anew. A linked device's `me.id` names its
+ * device (`PHONE:N@…`). Returns true when it did.
+ */
+function abandonUnfinishedPairingCode(creds: AuthenticationCreds): boolean {
+  if (!creds.pairingCode || !creds.me || creds.me.id.includes(":")) return false;
+  delete creds.me;
+  delete creds.pairingCode;
+  return true;
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
