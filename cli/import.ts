@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { ApiClient } from "./api-client.js";
+import { type ApiClient, ApiError } from "./api-client.js";
 import type { ImportItem } from "./classify.js";
 
 export interface ImportOutcome {
@@ -11,7 +11,11 @@ export interface ImportOutcome {
 }
 
 /** Imports one classified item through the API. Never throws: failures become outcomes. */
-export async function importItem(api: ApiClient, item: ImportItem): Promise<ImportOutcome> {
+export async function importItem(
+  api: ApiClient,
+  item: ImportItem,
+  telegram: { apiId?: number; apiHash?: string } = {},
+): Promise<ImportOutcome> {
   try {
     switch (item.kind) {
       case "unknown":
@@ -24,25 +28,13 @@ export async function importItem(api: ApiClient, item: ImportItem): Promise<Impo
           {
             file: bytes.toString("base64"),
             filename: basename(item.path),
+            ...telegram,
           },
         );
         return { path: item.path, ok: true, detail: `telegram ${created.sessionId} (${created.format})` };
       }
-      default: {
-        const path = `/v1/whatsapp/sessions/${encodeURIComponent(item.sessionId)}`;
-        await api.json("POST", "/v1/whatsapp/sessions", { sessionId: item.sessionId });
-        await api.json("POST", `${path}/disconnect`).catch(() => undefined); // import needs it not connected
-        if (item.kind === "whatsapp-archive") {
-          await api.request("POST", `${path}/import`, await readFile(item.path), "application/gzip");
-        } else {
-          const map =
-            item.kind === "whatsapp-folder"
-              ? await folderMap(item.path)
-              : JSON.parse(await readFile(item.path, "utf8"));
-          await api.json("POST", `${path}/import`, map);
-        }
-        return { path: item.path, ok: true, detail: `whatsapp ${item.sessionId}` };
-      }
+      default:
+        return await importWhatsApp(api, item);
     }
   } catch (error) {
     const e = error as { code?: string; message: string };
@@ -51,6 +43,57 @@ export async function importItem(api: ApiClient, item: ImportItem): Promise<Impo
 }
 
 // --- Internal helpers ---
+
+type WhatsAppItem = Extract<ImportItem, { kind: "whatsapp-folder" | "whatsapp-archive" | "whatsapp-json" }>;
+
+/**
+ * Creates (or reuses) the session, imports the creds, then asks for a connection. The body is
+ * read before anything is created, and a session this call created is deleted again when its
+ * import fails, so a broken file leaves nothing behind.
+ */
+async function importWhatsApp(api: ApiClient, item: WhatsAppItem): Promise<ImportOutcome> {
+  const body =
+    item.kind === "whatsapp-archive"
+      ? { bytes: await readFile(item.path), type: "application/gzip" }
+      : {
+          bytes: JSON.stringify(
+            item.kind === "whatsapp-folder"
+              ? await folderMap(item.path)
+              : JSON.parse(await readFile(item.path, "utf8")),
+          ),
+          type: "application/json",
+        };
+  const path = `/v1/whatsapp/sessions/${encodeURIComponent(item.sessionId)}`;
+  const created = await api.request(
+    "POST",
+    "/v1/whatsapp/sessions",
+    JSON.stringify({ sessionId: item.sessionId }),
+    "application/json",
+  );
+  try {
+    // Import needs the session not running: ask the connector to let go, then retry while it does.
+    await api.json("POST", `${path}/disconnect`);
+    await whileBusy(() => api.request("POST", `${path}/import`, body.bytes, body.type));
+  } catch (error) {
+    if (created.status === 201) await api.request("DELETE", path).catch(() => undefined);
+    throw error;
+  }
+  await api.json("POST", `${path}/reuse`); // connect with the imported creds
+  return { path: item.path, ok: true, detail: `whatsapp ${item.sessionId}` };
+}
+
+/** Retries `call` while the API answers 409 `whatsapp.session_busy` (a connector still letting go), up to ~15 s. */
+async function whileBusy<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== "whatsapp.session_busy" || attempt >= 30)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
 
 /** A `useMultiFileAuthState` folder as the seed 004 map: file name -> file content. */
 async function folderMap(dir: string): Promise<Record<string, string>> {

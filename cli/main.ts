@@ -17,6 +17,13 @@ import { runWithProgress } from "./progress.js";
 
 const program = new Command("sessionvault").description("Bulk import and export of Sessionvault sessions");
 
+interface ConnectionOptions {
+  url: string;
+  key: string;
+  concurrency: number;
+  strict: boolean;
+}
+
 const connection = (cmd: Command): Command =>
   cmd
     .addOption(new Option("--url <url>", "API base URL").env("SESSIONVAULT_URL").makeOptionMandatory())
@@ -24,14 +31,27 @@ const connection = (cmd: Command): Command =>
     .option("--concurrency <n>", "requests in flight", (v) => Number.parseInt(v, 10), 4)
     .option("--strict", "exit non-zero when any item fails", false);
 
-connection(
-  program.command("import <dir>").description("import every session file or folder in <dir>"),
-).action(async (dir: string, opts: { url: string; key: string; concurrency: number; strict: boolean }) => {
-  const api = createApiClient(opts.url, opts.key);
-  const items = await classifyFolder(dir);
-  const outcomes = await runWithProgress(items, opts.concurrency, (item) => importItem(api, item));
-  finish("imported", outcomes, opts.strict);
-});
+connection(program.command("import <dir>").description("import every session file or folder in <dir>"))
+  .addOption(
+    new Option("--api-id <id>", "Telegram api_id for files that carry none")
+      .env("TELEGRAM_API_ID")
+      .argParser(Number),
+  )
+  .addOption(
+    new Option("--api-hash <hash>", "Telegram api_hash for files that carry none").env("TELEGRAM_API_HASH"),
+  )
+  .action(async (dir: string, opts: ConnectionOptions & { apiId?: number; apiHash?: string }) => {
+    const api = createApiClient(opts.url, opts.key);
+    const items = await classifyFolder(dir);
+    const telegram = {
+      ...(opts.apiId ? { apiId: opts.apiId } : {}),
+      ...(opts.apiHash ? { apiHash: opts.apiHash } : {}),
+    };
+    const outcomes = await runWithProgress(items, opts.concurrency, (item) =>
+      importItem(api, item, telegram),
+    );
+    finish("imported", outcomes, opts.strict);
+  });
 
 connection(program.command("export <dir>").description("export every session of the key's tenant into <dir>"))
   .addOption(new Option("--whatsapp-format <f>", "WhatsApp format").choices(["tar", "json"]).default("tar"))
