@@ -21,8 +21,10 @@ import {
  * 2. a session created with a phone number gets a pairing code the peer accepts;
  * 3. two connector processes over the same sessions: the peer never counts two live sockets for
  *    one identity (it is started with `replaceOlderSockets: false`, so it would), the survivor takes
- *    over a SIGKILLed one's sessions after lease expiry, and a 440 ends in `conflict` with no
- *    reconnect (logins stay flat);
+ *    over a SIGKILLed one's sessions after lease expiry — a session still waiting for its pairing
+ *    code gets a fresh code rather than a 401 login as the bare number (regression, issue 4: the
+ *    runner's `abandonUnfinishedPairingCode`) — and a 440 ends in `conflict` with no reconnect
+ *    (logins stay flat);
  * 4. logout from the peer -> `logged_out`, no blob left under the session's prefix;
  * 5. a peer whose certificate chain does not verify against the trusted root -> `failed`,
  *    `server_certificate_invalid` (stock Baileys accepts it: test/peers/whatsapp/server-cert.test.ts).
@@ -186,7 +188,7 @@ describe.each(ADAPTERS)("WhatsApp end to end: API, connector processes, local pe
     });
     expect(phoneNumber).toBe(phone(2));
     expect(pairingCode).toMatch(/^[0-9A-Z]{8}$/);
-    expect(peer.stats().pendingPairCodes).toContain(phone(2));
+    await waitFor("the peer holds the code request", () => peer.stats().pendingPairCodes.includes(phone(2)));
 
     const device = await peer.pairWithCode(phone(2), pairingCode);
     codeSession.jid = device.jid;
@@ -199,27 +201,48 @@ describe.each(ADAPTERS)("WhatsApp end to end: API, connector processes, local pe
     );
   }, 240_000);
 
-  it("two connector processes: one live socket per identity, takeover after SIGKILL, 440 -> conflict without a loop", async () => {
+  it("two connector processes: one live socket per identity, takeover after SIGKILL (also mid-pairing), 440 -> conflict without a loop", async () => {
     const [holder] = procs.filter((p) => p.id.endsWith("-b"));
     if (!holder) throw new Error("needs the restored connector of the first test");
+    // A third session is waiting for its pairing code to be typed when its owner dies.
+    const waiting = { id: "code-takeover", phone: phone(3) };
+    const created = await api("POST", "", { sessionId: waiting.id, phoneNumber: `+${waiting.phone}` });
+    expect(created.status).toBe(201);
+    const firstCode = await waitFor(
+      "the first pairing code",
+      async () => (await record(waiting.id)).pairingCode,
+    );
     const jids = [qrSession.jid, codeSession.jid];
     const ids = [qrSession.id, codeSession.id];
     const loginsBefore = jids.map((j) => peer.stats().logins[j] ?? 0);
-    const qrRefsBefore = peer.stats().qrRefsIssued;
 
     const rival = await startConnector("c");
     // Longer than a lease TTL with both running: the holder keeps renewing, the rival takes nothing.
     await sleep(LEASE_TTL_MS + 2_000);
     expect(await rival.health()).toEqual({ ok: true, sessions: 0 });
     expect(jids.map((j) => peer.stats().logins[j])).toEqual(loginsBefore);
-    for (const id of ids) expect((await record(id)).leaseOwner).toBe(holder.id);
+    for (const id of [...ids, waiting.id]) expect((await record(id)).leaseOwner).toBe(holder.id);
 
     await holder.kill("SIGKILL");
     for (const [i, id] of ids.entries()) {
       await waitForStatus(id, "connected", (s) => s.leaseOwner === rival.id);
       await waitFor(`${id} logged in again`, () => peer.stats().logins[jids[i]!] === loginsBefore[i]! + 1);
     }
-    expect(peer.stats().qrRefsIssued).toBe(qrRefsBefore);
+    for (const jid of jids) expect(peer.stats().failedLogins[jid]).toBeUndefined();
+    // The new owner asks for a fresh code (the old one died with its socket), not a login as the bare number.
+    const secondCode = await waitFor("a fresh pairing code from the new owner", async () => {
+      const s = await record(waiting.id);
+      if (s.status === "logged_out" || s.status === "failed")
+        throw new Error(`${waiting.id} ended ${s.status}: ${JSON.stringify(s.lastError)}`);
+      return s.leaseOwner === rival.id && s.pairingCode !== firstCode ? s.pairingCode : undefined;
+    });
+    await waitFor("the peer holds the new request", () =>
+      peer.stats().pendingPairCodes.includes(waiting.phone),
+    );
+    const linked = await peer.pairWithCode(waiting.phone, secondCode);
+    await waitForStatus(waiting.id, "connected", (s) => s.account?.jid === linked.jid);
+    jids.push(linked.jid);
+
     expect(live.samples()).toBeGreaterThan(100);
     expect(live.max()).toEqual(Object.fromEntries(jids.map((j) => [j, 1])));
 
