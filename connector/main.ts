@@ -7,8 +7,10 @@
 import { pino } from "pino";
 import { createStorageFromConfig, linkedResources, resolveConfig } from "../core/config/index.js";
 import { createVault } from "../core/vault/vault.js";
+import { startWebhookDispatcher } from "../core/webhook/index.js";
 import { serveHealth } from "./health.js";
 import { startConnector } from "./start.js";
+import { forwardToWebhooks } from "./webhook-events.js";
 
 const SHUTDOWN_BUDGET_MS = 9_000;
 
@@ -21,7 +23,20 @@ const storage = createStorageFromConfig(config);
 const vault = createVault(storage.blobs, config.masterKey);
 let draining = false;
 
-const connector = await startConnector({ storage, vault, config, logger, loop: loopOverrides(process.env) });
+// The connector is the long-running process: it emits session webhooks and retries every
+// tenant's due deliveries, including those the API and the cleanup Lambda first attempted.
+const dispatcher = startWebhookDispatcher(
+  { storage, vault, clock: Date.now },
+  { onError: (error) => logger.warn({ error: (error as Error).message }, "webhook dispatch failed") },
+);
+const connector = await startConnector({
+  storage,
+  vault,
+  config,
+  logger,
+  onEvent: forwardToWebhooks(dispatcher, logger),
+  loop: loopOverrides(process.env),
+});
 const health = await serveHealth(config.connector.port, () => ({
   ok: !draining,
   sessions: connector.owned().length,
@@ -34,6 +49,7 @@ logger.info(
 async function shutdown(signal: string): Promise<void> {
   if (draining) return;
   draining = true;
+  dispatcher.stop();
   logger.info({ signal, sessions: connector.owned().length }, "shutting down");
   const timeout = new Promise<"timeout">((resolve) =>
     setTimeout(() => resolve("timeout"), SHUTDOWN_BUDGET_MS).unref(),
