@@ -271,10 +271,12 @@ describe.each(ADAPTERS)("WhatsApp end to end: API, connector processes, local pe
       lastError: { code: "device_removed" },
     });
     expect(out.account ?? null).toBeNull();
-    await waitFor("blobs wiped", async () => (await store.storage.blobs.list(prefix)).items.length === 0);
-    expect((await api("GET", `/${codeSession.id}/export?format=json`)).body.code).toBe(
-      "auth_state.not_found",
-    );
+    // The wipe deletes the blobs, then the pointer: wait for both.
+    await waitFor("key material wiped", async () => {
+      const left = (await store.storage.blobs.list(prefix)).items.length;
+      const exported = await api("GET", `/${codeSession.id}/export?format=json`);
+      return left === 0 && exported.body.code === "auth_state.not_found";
+    });
     expect((await api("POST", `/${codeSession.id}/reuse`)).body).toMatchObject({
       reused: false,
       reason: "logged_out",
