@@ -92,7 +92,8 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
     const runs = [...fakes.a.runs, ...fakes.b.runs];
     for (const sessionId of ids) {
       const epochs = runs.filter((r) => r.lease.sessionId === sessionId).map((r) => r.lease.epoch);
-      expect(epochs.length).toBeGreaterThanOrEqual(5);
+      // Round 0 moves only the victim's share; rounds 1-3 each move every session: at least 1 + 3 runs.
+      expect(epochs.length).toBeGreaterThanOrEqual(4);
       expect(new Set(epochs).size).toBe(epochs.length);
       // Each takeover is a higher epoch than every one before it.
       const byEpoch = [...epochs].sort((x, y) => x - y);

@@ -20,8 +20,19 @@ const random = (): number => {
   return seed / 2 ** 32;
 };
 const pick = (n: number): number => Math.floor(random() * n);
+/**
+ * Synchronous, so a line is out before the next change can be acknowledged. stdout is a
+ * non-blocking pipe: when the parent reads slowly a write returns EAGAIN, so retry the rest.
+ */
 const print = (line: string): void => {
-  writeSync(1, `${line}\n`);
+  let rest = Buffer.from(`${line}\n`);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(1, rest));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+    }
+  }
 };
 
 const storage = createLocalStorage({ dataDir: dataDir! });
