@@ -17,7 +17,7 @@ for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
     continue;
   }
   const built = await buildFunction(name, outdir);
-  const top = Object.entries(built.packages)
+  const top = Object.entries(built.entryPackages)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 5)
     .map(([pkg, bytes]) => `${pkg} ${(bytes / 1024).toFixed(0)} KiB`)
@@ -25,7 +25,13 @@ for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
   console.log(
     `${name}: ${(built.bytes / 1024).toFixed(0)} KiB minified (${built.bytes} bytes); largest: ${top}`,
   );
-  console.log(`  contains Baileys: ${built.packages["@whiskeysockets/baileys"] ? "yes" : "no"}`);
+  const where = (pkg: string): string =>
+    built.entryPackages[pkg]
+      ? "yes, in the cold-start path"
+      : built.packages[pkg]
+        ? "only in lazily loaded chunks"
+        : "no";
+  console.log(`  contains Baileys: ${where("@whiskeysockets/baileys")}; GramJS: ${where("telegram")}`);
   if (name !== "api") continue;
 
   const env = {

@@ -11,6 +11,8 @@ export const apiFunction = new sst.aws.Function("SessionvaultApiFunction", {
   timeout: "29 seconds",
   link: [table, bucket, ...functionSecrets],
   // sql.js (Telethon/Pyrogram .session import) loads its WebAssembly from beside the bundle.
+  // GramJS is imported lazily by the Telegram routes: a separate chunk that cold starts skip.
+  nodejs: { splitting: true },
   copyFiles: [{ from: "node_modules/sql.js/dist/sql-wasm.wasm", to: "functions/api/sql-wasm.wasm" }],
 });
 

@@ -1,6 +1,5 @@
 import { toTelegramError } from "./errors.js";
-import { createTelegramClient } from "./gramjs-client.js";
-import { checkLoginPassword, type SignedIn, sendLoginCode, signInWithCode } from "./login.js";
+import type { SignedIn } from "./login.js";
 import {
   type AttemptRef,
   consumeAttempt,
@@ -52,8 +51,11 @@ export async function requestCode(
     };
   }
   const creds = TelegramSession.resolveCredentials(input, ctx.config.telegram);
+  // GramJS is loaded on first use only (see `connectOptions`).
+  const { createTelegramClient } = await import("./gramjs-client.js");
+  const { sendLoginCode } = await import("./login.js");
   const client = createTelegramClient({
-    ...TelegramSession.connectOptions(ctx.config.telegram, creds),
+    ...(await TelegramSession.connectOptions(ctx.config.telegram, creds)),
     session: "",
   });
   let sent: Awaited<ReturnType<typeof sendLoginCode>>;
@@ -118,12 +120,13 @@ export async function verifyCode(
 // --- Internal helpers ---
 
 /** After Telegram asked for the password, only the SRP step is repeated (the code was accepted). */
-function signIn(
+async function signIn(
   ctx: TelegramSession.TelegramContext,
   attempt: LoginAttempt,
   input: VerifyInput,
 ): Promise<SignedIn> {
-  const options = TelegramSession.connectOptions(ctx.config.telegram, attempt);
+  const { checkLoginPassword, signInWithCode } = await import("./login.js");
+  const options = await TelegramSession.connectOptions(ctx.config.telegram, attempt);
   const { sessionString } = attempt;
   if (attempt.stage === "password" && input.password !== undefined) {
     return checkLoginPassword(options, { sessionString, password: input.password });

@@ -1,5 +1,4 @@
 import { toTelegramError } from "../errors.js";
-import { getMe } from "../login.js";
 import { SessionNotFoundError } from "./errors.js";
 import { acquireLease, releaseLease } from "./lease.js";
 import type { SessionRef, TelegramContext } from "./schema.js";
@@ -33,7 +32,8 @@ export async function checkSession(ctx: TelegramContext, ref: SessionRef): Promi
   try {
     const secret = await loadSecret(ctx, ref);
     try {
-      await getMe(connectOptions(ctx.config.telegram, secret), toClientString(secret));
+      const { getMe } = await import("../login.js"); // GramJS on first use only
+      await getMe(await connectOptions(ctx.config.telegram, secret), toClientString(secret));
     } catch (err) {
       const problem = toTelegramError(err).problem;
       if (problem.kind !== "dead") throw toApiError(err);

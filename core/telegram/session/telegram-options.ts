@@ -1,6 +1,6 @@
 import { SessionvaultError } from "../../error.js";
 import { TelegramError, toTelegramError } from "../errors.js";
-import { resolveTelegramTestOverrides, type TelegramConnectOptions } from "../gramjs-client.js";
+import type { TelegramConnectOptions } from "../gramjs-client.js";
 import { ApiCredentialsMissingError } from "./errors.js";
 import type { TelegramSettings } from "./schema.js";
 
@@ -24,11 +24,16 @@ export function resolveCredentials(...sources: (Partial<ApiCredentials> | undefi
   return { apiId, apiHash };
 }
 
-/** Options for `createTelegramClient` / the login helpers. The local-peer settings are checked here. */
-export function connectOptions(
+/**
+ * Options for `createTelegramClient` / the login helpers. The local-peer settings are checked here.
+ * GramJS is loaded only now, on first use: it is most of the API bundle and most routes never
+ * touch it (the bundle splits it into its own chunk).
+ */
+export async function connectOptions(
   settings: TelegramSettings | undefined,
   creds: ApiCredentials,
-): TelegramConnectOptions {
+): Promise<TelegramConnectOptions> {
+  const { resolveTelegramTestOverrides } = await import("../gramjs-client.js");
   const overrides = resolveTelegramTestOverrides({
     TELEGRAM_DC_OVERRIDE: settings?.dcOverride,
     TELEGRAM_TRUST_RSA_KEY: settings?.trustRsaKey,
