@@ -3,7 +3,6 @@
  * account and no configuration: the HTTP API on PORT (default 8080) and the connector loop.
  * Config is resolved once here (env, else local defaults) and passed down.
  */
-import { startConnector } from "../connector/start.js";
 import { forwardToWebhooks } from "../connector/webhook-events.js";
 import { createStorageFromConfig, linkedResources, resolveConfig } from "../core/config/index.js";
 import { createVault } from "../core/vault/vault.js";
@@ -48,6 +47,8 @@ const dispatcher = startWebhookDispatcher(
   { storage, vault, clock: Date.now },
   { onError: (error) => logger.warn({ error: (error as Error).message }, "webhook dispatch failed") },
 );
+// Loaded after the API listens: Baileys takes seconds to import, and health should not wait for it.
+const { startConnector } = await import("../connector/start.js");
 const connector = await startConnector({
   storage,
   vault,
