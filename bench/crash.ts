@@ -47,7 +47,17 @@ async function child(dataDir: string, keyHex: string, seedText: string): Promise
     return seed / 2 ** 32;
   };
   const pick = (n: number): number => Math.floor(random() * n);
-  const print = (line: string): void => void writeSync(1, `${line}\n`);
+  // Synchronous, so a line is out before the next step; stdout is a non-blocking pipe: retry on EAGAIN.
+  const print = (line: string): void => {
+    let rest = Buffer.from(`${line}\n`);
+    while (rest.length > 0) {
+      try {
+        rest = rest.subarray(writeSync(1, rest));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      }
+    }
+  };
   const storage = markWrites(createLocalStorage({ dataDir }), print);
   const vault = createVault(storage.blobs, Buffer.from(keyHex, "hex"));
   const auth = await openAuthState({ records: storage.records, vault }, REF, {
