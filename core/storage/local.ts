@@ -19,7 +19,7 @@ import {
   encodeCursor,
   keyString,
 } from "./record-logic.js";
-import type { BlobInfo, Blobs, Page, RecordKey, Records, Storage, StoredRecord } from "./types.js";
+import type { BlobInfo, Blobs, RecordKey, Records, Storage, StoredRecord } from "./types.js";
 
 /**
  * The embedded adapter: records and blobs as files under one data directory
