@@ -13,7 +13,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
@@ -22,6 +21,7 @@ import { createLocalStorage } from "../core/storage/local.js";
 import type { Blobs, Records, Storage } from "../core/storage/types.js";
 import { createVault } from "../core/vault/vault.js";
 import { openAuthState } from "../core/whatsapp/auth-state/index.js";
+import { printLine, readBack, runWorkload, seededRandom } from "../test/auth-state/crash-workload.js";
 
 const REF = { tenantId: "crash", sessionId: "wa" };
 const TRIALS = Number(process.env.BENCH_CRASH_TRIALS ?? 1_000);
@@ -41,71 +41,17 @@ const TARGETS: Target[] = ["commit", "snapshot", "pointer", "blind"];
  *   D <io>                                              that write finished
  */
 async function child(dataDir: string, keyHex: string, seedText: string): Promise<void> {
-  let seed = Number(seedText) >>> 0 || 1;
-  const random = (): number => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-  const pick = (n: number): number => Math.floor(random() * n);
-  // Synchronous, so a line is out before the next step; stdout is a non-blocking pipe: retry on EAGAIN.
-  const print = (line: string): void => {
-    let rest = Buffer.from(`${line}\n`);
-    while (rest.length > 0) {
-      try {
-        rest = rest.subarray(writeSync(1, rest));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
-      }
-    }
-  };
+  const rng = seededRandom(seedText);
+  const print = printLine;
   const storage = markWrites(createLocalStorage({ dataDir }), print);
   const vault = createVault(storage.blobs, Buffer.from(keyHex, "hex"));
   const auth = await openAuthState({ records: storage.records, vault }, REF, {
-    compactEveryChanges: 5 + pick(40),
+    compactEveryChanges: 5 + rng.pick(40),
     keepSnapshots: 2,
   });
-  const { creds, keys } = auth.state;
+  const { creds } = auth.state;
   print(`O ${auth.isNew} ${creds.registrationId} ${Buffer.from(creds.noiseKey.public).toString("base64")}`);
-
-  let op = 0;
-  const token = (): string => `${seedText}-${op}-${pick(1e9)}`;
-  const message = async (): Promise<void> => {
-    const id = ++op;
-    const changes: [string, string | null][] = [];
-    const session = `${pick(40)}.0`;
-    const set: Record<string, Record<string, unknown>> = { session: {} };
-    const t = token();
-    set.session![session] = Buffer.from(t);
-    changes.push([`session-${session}`, t]);
-    if (random() < 0.4) {
-      const preKey = String(1 + pick(30));
-      const value = random() < 0.5 ? token() : null;
-      set["pre-key"] = { [preKey]: value ? { public: Buffer.from(value), private: Buffer.alloc(32) } : null };
-      changes.push([`pre-key-${preKey}`, value]);
-    }
-    if (random() < 0.3) {
-      const group = `g${pick(5)}`;
-      const value = token();
-      set["sender-key"] = { [group]: Buffer.from(value) };
-      changes.push([`sender-key-${group}`, value]);
-    }
-    print(`T ${id} ${changes.map(([n, v]) => `${n}=${v ?? "DEL"}`).join(",")}`);
-    await keys.set(set);
-    print(`A ${id}`);
-  };
-  const credsUpdate = async (): Promise<void> => {
-    const id = ++op;
-    creds.lastAccountSyncTimestamp = id;
-    print(`T ${id} creds=${id}`);
-    await auth.saveCreds();
-    print(`A ${id}`);
-  };
-  const workers = 1 + pick(8);
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      for (;;) await (random() < 0.1 ? credsUpdate() : message());
-    }),
-  );
+  await runWorkload(auth, { seedText, rng, print, maxWorkers: 8 });
 }
 
 /** `storage` with a P/D line around every write, named by what the auth state is doing. */
@@ -342,7 +288,7 @@ async function restore(
     REF,
     { compactEveryChanges: 100 },
   );
-  const { creds, keys } = auth.state;
+  const { creds } = auth.state;
   identityCheck(
     lane,
     `${creds.registrationId} ${Buffer.from(creds.noiseKey.public).toString("base64")}`,
@@ -350,26 +296,10 @@ async function restore(
     `trial ${trial} restore`,
     tally,
   );
-  const names = [...all];
-  const values = new Map<string, string | null>();
-  const ids = (prefix: string): string[] =>
-    names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
-  for (const [prefix, type] of [
-    ["session-", "session"],
-    ["sender-key-", "sender-key"],
-    ["pre-key-", "pre-key"],
-  ] as const) {
-    const got = await keys.get(type, ids(prefix));
-    for (const [id, value] of Object.entries(got)) {
-      const bytes = type === "pre-key" ? (value as { public: Uint8Array }).public : (value as Uint8Array);
-      values.set(`${prefix}${id}`, Buffer.from(bytes).toString());
-    }
-  }
-  const credsToken =
-    creds.lastAccountSyncTimestamp === undefined ? null : String(creds.lastAccountSyncTimestamp);
+  const read = await readBack(auth, all);
   await auth.close();
   await storage.close();
-  return (name) => (name === "creds" ? credsToken : (values.get(name) ?? null));
+  return read;
 }
 
 /** A restore that starts fresh creds, or another identity, is a failed restore. */

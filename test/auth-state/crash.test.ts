@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createLocalStorage } from "../../core/storage/local.js";
 import { createVault } from "../../core/vault/vault.js";
 import { openAuthState } from "../../core/whatsapp/auth-state/index.js";
+import { readBack } from "./crash-workload.js";
 
 /**
  * Issue 3 must-show: a child applying random `keys.set` traffic through the auth state on the
@@ -119,32 +120,16 @@ async function restore(
       compactEveryChanges: 100,
     },
   );
-  const { creds, keys } = auth.state;
+  const { creds } = auth.state;
   checkIdentity(
     lane,
     `${creds.registrationId} ${Buffer.from(creds.noiseKey.public).toString("base64")}`,
     auth.isNew,
     `trial ${trial} restore`,
   );
-  const names = [...all];
-  const values = new Map<string, string | null>();
-  const ids = (prefix: string): string[] =>
-    names.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
-  for (const [prefix, type] of [
-    ["session-", "session"],
-    ["sender-key-", "sender-key"],
-    ["pre-key-", "pre-key"],
-  ] as const) {
-    const got = await keys.get(type, ids(prefix));
-    for (const [id, value] of Object.entries(got)) {
-      const bytes = type === "pre-key" ? (value as { public: Uint8Array }).public : (value as Uint8Array);
-      values.set(`${prefix}${id}`, Buffer.from(bytes).toString());
-    }
-  }
-  const credsToken =
-    creds.lastAccountSyncTimestamp === undefined ? null : String(creds.lastAccountSyncTimestamp);
+  const read = await readBack(auth, all);
   await auth.close();
-  return (name) => (name === "creds" ? credsToken : (values.get(name) ?? null));
+  return read;
 }
 
 /** Runs one child and SIGKILLs it at a random point: mostly soon after it opened, sometimes blindly. */
