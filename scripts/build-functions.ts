@@ -4,7 +4,7 @@
  * `npm run build:functions` writes them to dist/functions/; the bundle test and
  * `npm run bench:bundle` use the same builder.
  */
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
@@ -40,6 +40,8 @@ export async function buildFunction(
 ): Promise<BuiltFunction> {
   const dir = join(outdir, name);
   const outfile = join(dir, "lambda.mjs");
+  // Chunk names carry content hashes: a previous build's chunks would linger and be counted.
+  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const result = await build({
     entryPoints: { lambda: join(root, FUNCTION_ENTRIES[name]) },

@@ -1,6 +1,6 @@
 import type { Records } from "../../core/storage/types.js";
 import type { Vault } from "../../core/vault/vault.js";
-import { wipeAuthState } from "../../core/whatsapp/auth-state/index.js";
+import { wipeAuthState } from "../../core/whatsapp/auth-state/stored.js";
 import type { LeaseRef } from "../../core/whatsapp/session/index.js";
 import type { Logger } from "../types.js";
 import type { DisconnectAction } from "./disconnect-policy.js";

@@ -1,7 +1,7 @@
 import { ConditionFailedError } from "../error.js";
 import type { Attrs } from "../storage/types.js";
 import * as Webhook from "../webhook/index.js";
-import * as AuthState from "../whatsapp/auth-state/index.js";
+import * as AuthState from "../whatsapp/auth-state/stored.js";
 import * as Session from "../whatsapp/session/index.js";
 import type { CleanupDeps } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { ConditionFailedError } from "../error.js";
-import * as AuthState from "../whatsapp/auth-state/index.js";
+import * as AuthState from "../whatsapp/auth-state/stored.js";
 import * as Session from "../whatsapp/session/index.js";
 import { verifySession } from "./scrub.js";
 import type { CleanupCounts, CleanupDeps, CleanupOptions } from "./types.js";

@@ -1,4 +1,4 @@
-import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from "sql.js";
+import type { Database, SqlJsStatic, SqlValue } from "sql.js";
 import { TelegramSessionError } from "./errors.js";
 
 /**
@@ -129,11 +129,14 @@ function badColumn(column: string, expected: string, format: string): TelegramSe
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
 function loadSqlJs(): Promise<SqlJsStatic> {
-  // One WASM instance per process; a failed load is retried on the next call.
-  sqlJs ??= initSqlJs().catch((error: unknown) => {
-    sqlJs = undefined;
-    throw error;
-  });
+  // One WASM instance per process; a failed load is retried on the next call. sql.js itself is
+  // imported here, on the first .session file, so the API Lambda's cold start does not parse it.
+  sqlJs ??= import("sql.js")
+    .then(({ default: initSqlJs }) => initSqlJs())
+    .catch((error: unknown) => {
+      sqlJs = undefined;
+      throw error;
+    });
   return sqlJs;
 }
 

@@ -1,5 +1,5 @@
 import { z } from "../../zod.js";
-import type { AuthFileMap } from "../auth-state/index.js";
+import type { AuthFileMap } from "../auth-state/stored.js";
 import { ArchiveError } from "./errors.js";
 import { DEFAULT_ARCHIVE_LIMITS } from "./tar.js";
 

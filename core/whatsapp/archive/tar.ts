@@ -1,6 +1,11 @@
 import { gunzipSync, gzipSync } from "node:zlib";
-import { Header, Parser, Pax, type ReadEntry } from "tar";
-import type { AuthFileMap } from "../auth-state/index.js";
+// The subpath modules, not the package root: the root is a prebuilt bundle of all of tar (file
+// system extraction included) that no bundler can trim, and the API Lambda loads it on every cold start.
+import { Header } from "tar/header";
+import { Parser } from "tar/parse";
+import { Pax } from "tar/pax";
+import type { ReadEntry } from "tar/read-entry";
+import type { AuthFileMap } from "../auth-state/stored.js";
 import { ArchiveError } from "./errors.js";
 
 /**

@@ -46,21 +46,6 @@ export function encodeValue(value: unknown): string {
   return JSON.stringify(value, bufferReplacer);
 }
 
-/** Parses a stored value; `app-state-sync-key` values come back as protobuf objects like Baileys expects. */
-export async function decodeValue<T extends keyof SignalDataTypeMap>(
-  type: T,
-  json: string,
-): Promise<SignalDataTypeMap[T]> {
-  const value = JSON.parse(json, bufferReviver);
-  if (type !== "app-state-sync-key") return value as SignalDataTypeMap[T];
-  // The protobuf module is large: load it the first time a sync key is read.
-  protoModule ??= import("@whiskeysockets/baileys/WAProto/index.js");
-  const { proto } = await protoModule;
-  return proto.Message.AppStateSyncKeyData.fromObject(value) as unknown as SignalDataTypeMap[T];
-}
-
-let protoModule: Promise<typeof import("@whiskeysockets/baileys/WAProto/index.js")> | undefined;
-
 /** Parses stored creds. */
 export function decodeCreds(json: string): AuthenticationCreds {
   return JSON.parse(json, bufferReviver) as AuthenticationCreds;

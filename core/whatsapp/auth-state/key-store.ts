@@ -1,5 +1,6 @@
 import type { SignalDataSet, SignalDataTypeMap, SignalKeyStore } from "@whiskeysockets/baileys";
-import { CREDS_NAME, decodeValue, type Entry, encodeValue, keyName } from "./codec.js";
+import { bufferReviver } from "./buffer-json.js";
+import { CREDS_NAME, type Entry, encodeValue, keyName } from "./codec.js";
 import type { LogWriter } from "./log-writer.js";
 
 /**
@@ -41,3 +42,24 @@ export function createKeyStore(log: LogWriter): SignalKeyStore {
     },
   };
 }
+
+// --- Internal helpers ---
+
+/**
+ * Parses a stored value; `app-state-sync-key` values come back as protobuf objects like Baileys
+ * expects. It lives here, not in codec.ts, because it is the only place that needs Baileys at run
+ * time: the stateless handlers use the codec and must not pull Baileys into their bundles.
+ */
+async function decodeValue<T extends keyof SignalDataTypeMap>(
+  type: T,
+  json: string,
+): Promise<SignalDataTypeMap[T]> {
+  const value = JSON.parse(json, bufferReviver);
+  if (type !== "app-state-sync-key") return value as SignalDataTypeMap[T];
+  // The protobuf module is large: load it the first time a sync key is read.
+  protoModule ??= import("@whiskeysockets/baileys/WAProto/index.js");
+  const { proto } = await protoModule;
+  return proto.Message.AppStateSyncKeyData.fromObject(value) as unknown as SignalDataTypeMap[T];
+}
+
+let protoModule: Promise<typeof import("@whiskeysockets/baileys/WAProto/index.js")> | undefined;

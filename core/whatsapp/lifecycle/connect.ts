@@ -1,5 +1,5 @@
 import { BlobCorruptError, BlobMissingError, NotFoundError } from "../../error.js";
-import * as AuthState from "../auth-state/index.js";
+import * as AuthState from "../auth-state/stored.js";
 import * as Session from "../session/index.js";
 import { ReuseNotFoundError } from "./errors.js";
 import type { WhatsAppContext } from "./exclusive.js";

@@ -1,4 +1,3 @@
-import QRCode from "qrcode";
 import type { SessionRef } from "../session/index.js";
 import { NoPairingCodeError, NoQrError, SessionConnectedError } from "./errors.js";
 import { requireSession, type WhatsAppContext } from "./exclusive.js";
@@ -42,5 +41,7 @@ export async function currentPairingCode(
 
 /** The QR string as a PNG image (scannable from a screen: margin 2, 8 px per module). */
 export async function renderQrPng(qr: string): Promise<Uint8Array> {
+  // Loaded on first use: only this route renders, and the API Lambda's cold start skips it.
+  const { default: QRCode } = await import("qrcode");
   return QRCode.toBuffer(qr, { type: "png", errorCorrectionLevel: "L", margin: 2, scale: 8 });
 }

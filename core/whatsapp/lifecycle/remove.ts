@@ -1,4 +1,4 @@
-import * as AuthState from "../auth-state/index.js";
+import * as AuthState from "../auth-state/stored.js";
 import * as Session from "../session/index.js";
 import { API_LEASE_TTL_MS, requireSession, type WhatsAppContext } from "./exclusive.js";
 

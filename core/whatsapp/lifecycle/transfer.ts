@@ -1,5 +1,5 @@
 import * as Archive from "../archive/index.js";
-import * as AuthState from "../auth-state/index.js";
+import * as AuthState from "../auth-state/stored.js";
 import type { SessionRef } from "../session/index.js";
 import {
   publishReplacedState,
