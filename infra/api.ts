@@ -4,7 +4,9 @@ import { bucket, table } from "./storage";
 // The whole Hono app is one function behind the HTTP API's $default route.
 export const apiFunction = new sst.aws.Function("SessionvaultApiFunction", {
   handler: "functions/api/lambda.handler",
-  runtime: "nodejs20.x",
+  // Node 20 reached end of life; Lambda refuses new nodejs20.x functions since 2026-08-31. The
+  // bundles target node20 syntax (the version the test suite runs on), which Node 24 runs as is.
+  runtime: "nodejs24.x",
   architecture: "arm64",
   memory: "1024 MB",
   // API Gateway HTTP APIs give up after 30 s.

@@ -9,7 +9,7 @@ export const connectorCapacity = Number(process.env.SESSIONVAULT_CONNECTOR_CAPAC
 export const connectorTasks = Number(process.env.SESSIONVAULT_CONNECTOR_TASKS ?? 1);
 
 // No NAT: in an SST Vpc, Services are placed in the public subnets with a public IP
-// (sst@3.19.3 service.ts: `assignPublicIp: vpc.isSstVpc`, `containerSubnets: vpc.publicSubnets`),
+// (sst@4.17.1 service.ts: `assignPublicIp: vpc.isSstVpc`, `containerSubnets: vpc.publicSubnets`),
 // which is all the connector needs for its outbound WhatsApp/Telegram sockets. The VPC security
 // group admits inbound traffic only from inside the VPC, and there is no load balancer.
 export const vpc = new sst.aws.Vpc("SessionvaultVpc");

@@ -1,4 +1,6 @@
-/** Real-shaped Lambda events (API Gateway HTTP API v2.0 payload; EventBridge Scheduler / rule). */
+import { SCHEDULER_EVENT } from "../../functions/cleanup/scheduler-event.js";
+
+/** Real-shaped Lambda events (API Gateway HTTP API v2.0 payload; EventBridge Scheduler). */
 export function apiGatewayV2Event(
   method: string,
   path: string,
@@ -45,16 +47,16 @@ export function apiGatewayV2Event(
   };
 }
 
-export function scheduledEvent(): Record<string, unknown> {
-  return {
-    version: "0",
-    id: "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
-    "detail-type": "Scheduled Event",
-    source: "aws.events",
-    account: "123456789012",
-    time: "2026-11-24T01:00:00Z",
-    region: "us-east-1",
-    resources: ["arn:aws:events:us-east-1:123456789012:rule/sessionvault-cleanup"],
-    detail: {},
+/** What EventBridge Scheduler delivers for `infra/cron.ts`'s payload: its keywords filled in. */
+export function schedulerEvent(): Record<string, string> {
+  const values: Record<string, string> = {
+    "<aws.scheduler.schedule-arn>":
+      "arn:aws:scheduler:us-east-1:123456789012:schedule/default/SessionvaultCleanup",
+    "<aws.scheduler.scheduled-time>": "2026-11-24T01:00:00Z",
+    "<aws.scheduler.execution-id>": "d32c5kddcf5bb8c3",
+    "<aws.scheduler.attempt-number>": "1",
   };
+  return Object.fromEntries(
+    Object.entries(SCHEDULER_EVENT).map(([field, template]) => [field, values[template] ?? template]),
+  );
 }

@@ -11,14 +11,23 @@ import { buildFunction } from "../../scripts/build-functions.js";
 import { LOCAL_AWS_CREDENTIALS } from "../helpers/local-aws.js";
 import { createAwsTestResources } from "../helpers/test-storage.js";
 import { authFolder } from "../whatsapp/fixtures.js";
-import { apiGatewayV2Event, scheduledEvent } from "./events.js";
+import { apiGatewayV2Event, schedulerEvent } from "./events.js";
 
 const invoker = fileURLToPath(new URL("./invoke-bundle.mjs", import.meta.url));
 
 type LambdaResult = { statusCode: number; headers: Record<string, string>; body: string };
 
 /** Invokes the bundle's handler in a fresh Node process with the function's environment. */
-function invoke(bundle: string, env: Record<string, string>, events: unknown[]): Promise<unknown[]> {
+async function invoke(bundle: string, env: Record<string, string>, events: unknown[]): Promise<unknown[]> {
+  return (await invokeWithLogs(bundle, env, events)).results;
+}
+
+/** The same, also giving the log lines the function wrote (pino JSON, one per line, on stdout). */
+function invokeWithLogs(
+  bundle: string,
+  env: Record<string, string>,
+  events: unknown[],
+): Promise<{ results: unknown[]; logs: Record<string, unknown>[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [invoker, bundle], {
       env: { PATH: process.env.PATH, ...env },
@@ -28,11 +37,12 @@ function invoke(bundle: string, env: Record<string, string>, events: unknown[]):
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
     child.stderr.on("data", (d: Buffer) => (err += d));
-    child.on("exit", (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split("\n").pop()!))
-        : reject(new Error(`exit ${code}: ${err}`)),
-    );
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`exit ${code}: ${err}`));
+      const lines = out.trim().split("\n");
+      const results = JSON.parse(lines.pop()!) as unknown[];
+      resolve({ results, logs: lines.map((line) => JSON.parse(line) as Record<string, unknown>) });
+    });
     child.stdin.end(JSON.stringify(events));
   });
 }
@@ -151,14 +161,15 @@ describe("Lambda bundles (issue 7)", () => {
     expect(await readTarArchive(Buffer.from(exported!.body, "base64"))).toEqual(folder);
   }, 120_000);
 
-  it("the cleanup bundle handles a scheduled event and returns the counts", async () => {
+  it("the cleanup bundle handles an EventBridge Scheduler invocation, returns the counts and logs the run", async () => {
     const built = await buildFunction("cleanup", outdir);
     // The job reads and deletes stored state only: neither client library is in it.
     expect(built.packages["@whiskeysockets/baileys"]).toBeUndefined();
     expect(built.packages.telegram).toBeUndefined();
     // Its own empty table and bucket: every count is known to be zero.
-    const emptyEnv = await functionEnv();
-    const [result] = (await invoke(built.outfile, emptyEnv, [scheduledEvent()])) as Record<string, number>[];
+    const emptyEnv = { ...(await functionEnv()), LOG_LEVEL: "info" };
+    const { results, logs } = await invokeWithLogs(built.outfile, emptyEnv, [schedulerEvent()]);
+    const [result] = results as Record<string, number>[];
     expect(result).toEqual({
       expired: 0,
       blobsDeleted: 0,
@@ -168,6 +179,13 @@ describe("Lambda bundles (issue 7)", () => {
       scrubbed: 0,
       integrityFailures: 0,
       errors: 0,
+    });
+    // The run's log line names the Scheduler execution it served.
+    expect(logs.find((l) => l.msg === "cleanup: scheduled run")).toMatchObject({
+      executionId: "d32c5kddcf5bb8c3",
+      scheduledTime: "2026-11-24T01:00:00Z",
+      attempt: "1",
+      scrubbed: 0,
     });
   }, 120_000);
 });
