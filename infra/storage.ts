@@ -22,11 +22,18 @@ export const table = new sst.aws.Dynamo("SessionvaultTable", {
   },
 });
 
-// Public access is blocked by SST's default (no `access` set); versioning stays off:
-// blob keys are immutable and carry their generation, nothing depends on versions.
-export const bucket = new sst.aws.Bucket("SessionvaultBlobs");
+/** Days a pruned or wiped blob stays recoverable (as a noncurrent version) before S3 deletes it. */
+export const prunedRetentionDays = 7;
 
-export const bucketEncryption = new aws.s3.BucketServerSideEncryptionConfigurationV2(
+// Public access is blocked by SST's default (no `access` set). Versioning is on for one reason:
+// when the cleanup job prunes a generation (or a logout wipes a session), the blob becomes a
+// noncurrent version instead of vanishing, so a pruning bug or a wrong delete can be undone for
+// `prunedRetentionDays`. WhatsApp log and snapshot keys carry their generation and are never
+// rewritten; the few blobs that are (a Telegram login attempt, a webhook secret) keep their
+// previous version for as long. Every noncurrent version is sealed under the master key.
+export const bucket = new sst.aws.Bucket("SessionvaultBlobs", { versioning: true });
+
+export const bucketEncryption = new aws.s3.BucketServerSideEncryptionConfiguration(
   "SessionvaultBlobsEncryption",
   {
     bucket: bucket.name,
@@ -34,15 +41,24 @@ export const bucketEncryption = new aws.s3.BucketServerSideEncryptionConfigurati
   },
 );
 
-// Only rule: abort multipart uploads left incomplete after a day (they are billed but invisible).
-// Deliberately NO expiration rule: log (`…/wal/…`) and snapshot (`…/snap/…`) generations are
-// pruned by the cleanup job, which knows which generation the session pointer references.
-// An age-based expiry cannot know that: a session idle for longer than the expiry would lose
-// its current snapshot, i.e. its live key material, and need a new QR scan / login code.
-export const bucketLifecycle = new aws.s3.BucketLifecycleConfigurationV2("SessionvaultBlobsLifecycle", {
+// Deliberately NO expiry of current objects: log (`…/wal/…`) and snapshot (`…/snap/…`)
+// generations are pruned by the cleanup job, which knows which generation the session pointer
+// references. An age-based expiry cannot know that: a session idle for longer than the expiry
+// would lose its current snapshot, i.e. its live key material, and need a new QR scan or code.
+// The lifecycle only finishes what the job started: it removes pruned generations for good.
+export const bucketLifecycle = new aws.s3.BucketLifecycleConfiguration("SessionvaultBlobsLifecycle", {
   bucket: bucket.name,
   rules: [
     {
+      id: "expire-pruned-generations",
+      status: "Enabled",
+      filter: {},
+      noncurrentVersionExpiration: { noncurrentDays: prunedRetentionDays },
+      // The delete marker left once its last noncurrent version has expired.
+      expiration: { expiredObjectDeleteMarker: true },
+    },
+    {
+      // Billed but invisible; the adapter sends single PutObjects, this only guards against leftovers.
       id: "abort-incomplete-multipart-uploads",
       status: "Enabled",
       filter: {},
