@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type BuiltFunction,
@@ -17,7 +17,9 @@ import {
 } from "../scripts/build-functions.js";
 
 const KiB = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
+const load = (): string => loadavg()[0]!.toFixed(2);
 const outdir = mkdtempSync(join(tmpdir(), "sv-bench-bundle-"));
+console.log(`load average at start: ${load()}`);
 
 for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
   const built = await buildFunction(name, outdir);
@@ -33,6 +35,8 @@ for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
     `  cold import: median ${median.toFixed(1)} ms over ${times.length} processes (min ${times[0]!.toFixed(1)}, max ${times.at(-1)!.toFixed(1)})`,
   );
 }
+
+console.log(`load average at end: ${load()}`);
 
 // --- Internal helpers ---
 
