@@ -14,6 +14,7 @@ export const cleanup = new sst.aws.CronV2("SessionvaultCleanup", {
     runtime: "nodejs24.x",
     architecture: "arm64",
     timeout: "5 minutes",
+    nodejs: { plugins: "./infra/esbuild-plugins.mjs" },
     // Same config resolution as the API's manual `POST /v1/sessions/cleanup`.
     link: [table, bucket, masterKey],
   },

@@ -1,13 +1,16 @@
 /**
- * Bundles the Lambda functions the way SST builds a Node function: esbuild, ESM, Node 20,
- * minified, one file per handler, with a `require` shim for CommonJS dependencies.
- * `npm run build:functions` writes them to dist/functions/; the bundle test and
+ * Bundles the Lambda functions the way `sst deploy` does (sst 4's Node runtime, pkg/runtime/node:
+ * esbuild, ESM, esnext, keepNames, minified, `nodejs.splitting`, its `require`/`__dirname`
+ * banner, sharp and pg-native external) with the same plugins file infra/ hands to SST. The
+ * handler file lands at the root of the function's directory, as in the deployed package.
+ * `npm run build:functions` writes them to dist/functions/; the bundle tests and
  * `npm run bench:bundle` use the same builder.
  */
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Metafile, type Plugin } from "esbuild";
+import { build, type Metafile } from "esbuild";
+import plugins from "../infra/esbuild-plugins.mjs";
 
 export const FUNCTION_ENTRIES = {
   api: "functions/api/lambda.ts",
@@ -47,29 +50,30 @@ export async function buildFunction(
     entryPoints: { lambda: join(root, FUNCTION_ENTRIES[name]) },
     outdir: dir,
     outExtension: { ".js": ".mjs" },
-    // Dynamic imports (GramJS, loaded only by the Telegram routes) become chunks that a cold
-    // start does not load; infra/api.ts sets the same `nodejs.splitting`.
+    // Dynamic imports (GramJS, qrcode, sql.js) become chunks that a cold start does not load.
     splitting: true,
     chunkNames: "[name]-[hash]",
     bundle: true,
     minify: true,
+    keepNames: true,
     format: "esm",
     platform: "node",
-    target: "node20",
+    target: "esnext",
     mainFields: ["module", "main"],
+    external: ["sharp", "pg-native"],
     metafile: true,
     logLevel: "error",
-    plugins: [onlyEnglishZodLocales],
+    plugins,
     banner: {
-      // CommonJS dependencies expect `require` and `__dirname` (sql.js finds its .wasm through it).
+      // SST's banner, verbatim: CommonJS dependencies expect `require` and `__dirname` (sql.js
+      // finds its .wasm through it).
       js: [
-        "import { createRequire as __svCreateRequire } from 'node:module';",
-        "import { dirname as __svDirname } from 'node:path';",
-        "import { fileURLToPath as __svFileURLToPath } from 'node:url';",
-        "const require = __svCreateRequire(import.meta.url);",
-        "const __filename = __svFileURLToPath(import.meta.url);",
-        "const __dirname = __svDirname(__filename);",
-      ].join(" "),
+        "import { createRequire as topLevelCreateRequire } from 'module';",
+        "const require = topLevelCreateRequire(import.meta.url);",
+        'import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"',
+        "const __filename = topLevelFileUrlToPath(import.meta.url)",
+        'const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))',
+      ].join("\n"),
     },
   });
   const outputs = Object.entries(result.metafile.outputs).filter(([path]) => path.endsWith(".mjs"));
@@ -91,25 +95,6 @@ export async function buildFunction(
 }
 
 // --- Internal helpers ---
-
-/**
- * zod 4 re-exports every error-message locale (~250 KB minified) through `z.locales`, which
- * defeats tree shaking; the API only ever speaks English, so its bundle gets `en` alone.
- */
-const onlyEnglishZodLocales: Plugin = {
-  name: "only-english-zod-locales",
-  setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${"node_modules"}/zod/`)
-        ? { path: "zod-locales-en", namespace: "sv" }
-        : undefined,
-    );
-    b.onLoad({ filter: /^zod-locales-en$/, namespace: "sv" }, () => ({
-      contents: `export { default as en } from ${JSON.stringify(join(root, "node_modules/zod/v4/locales/en.js"))};`,
-      resolveDir: root,
-    }));
-  },
-};
 
 /** The output `entry` and every output it reaches through static imports (not `import()`). */
 function staticClosure(metafile: Metafile, entry: string): Metafile["outputs"][string][] {

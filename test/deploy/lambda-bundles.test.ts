@@ -39,9 +39,14 @@ function invokeWithLogs(
     child.stderr.on("data", (d: Buffer) => (err += d));
     child.on("exit", (code) => {
       if (code !== 0) return reject(new Error(`exit ${code}: ${err}`));
-      const lines = out.trim().split("\n");
-      const results = JSON.parse(lines.pop()!) as unknown[];
-      resolve({ results, logs: lines.map((line) => JSON.parse(line) as Record<string, unknown>) });
+      // pino writes asynchronously: its lines may come before or after the results line.
+      const lines = out
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as unknown);
+      const results = lines.find((line): line is unknown[] => Array.isArray(line));
+      if (!results) return reject(new Error(`no results line in: ${out}`));
+      resolve({ results, logs: lines.filter((line) => !Array.isArray(line)) as Record<string, unknown>[] });
     });
     child.stdin.end(JSON.stringify(events));
   });
