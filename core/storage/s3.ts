@@ -1,12 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from "@aws-sdk/client-s3";
+import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { SessionvaultError, StorageError } from "../error.js";
 import { clampLimit, decodeCursor, encodeCursor } from "./record-logic.js";
 import type { Blobs } from "./types.js";
@@ -19,20 +11,37 @@ export function createS3Blobs(options: { bucket: string; client: S3ClientConfig 
   blobs: Blobs;
   close(): void;
 } {
-  const s3 = new S3Client(options.client);
+  // The S3 SDK is over 100 KiB of the API Lambda's bundle, and most requests (auth, lists,
+  // status, QR) never touch a blob: it is imported, and the client built, on first use.
+  let client: S3Client | undefined;
+  let sdk: Promise<{ sdk: S3Sdk; s3: S3Client }> | undefined;
+  const connect = () =>
+    (sdk ??= import("@aws-sdk/client-s3").then(
+      (module) => {
+        client = new module.S3Client(options.client);
+        return { sdk: module, s3: client };
+      },
+      (error: unknown) => {
+        sdk = undefined; // a failed load is retried by the next call
+        throw error;
+      },
+    ));
   const Bucket = options.bucket;
   const blobs: Blobs = {
     put: (key, body) =>
       guard(async () => {
-        await s3.send(new PutObjectCommand({ Bucket, Key: key, Body: body }));
+        const { sdk, s3 } = await connect();
+        await s3.send(new sdk.PutObjectCommand({ Bucket, Key: key, Body: body }));
       }),
     get: (key) =>
       guard(async () => {
+        const { sdk, s3 } = await connect();
         try {
-          const out = await s3.send(new GetObjectCommand({ Bucket, Key: key }));
+          const out = await s3.send(new sdk.GetObjectCommand({ Bucket, Key: key }));
           return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
         } catch (error) {
-          if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return null;
+          if (error instanceof sdk.NoSuchKey || (error as { name?: string }).name === "NoSuchKey")
+            return null;
           throw error;
         }
       }),
@@ -40,8 +49,9 @@ export function createS3Blobs(options: { bucket: string; client: S3ClientConfig 
       guard(async () => {
         const limit = clampLimit(options.limit ?? 1000);
         const after = options.cursor ? decodeCursor(options.cursor, 1)[0]! : undefined;
+        const { sdk, s3 } = await connect();
         const out = await s3.send(
-          new ListObjectsV2Command({ Bucket, Prefix: prefix, StartAfter: after, MaxKeys: limit }),
+          new sdk.ListObjectsV2Command({ Bucket, Prefix: prefix, StartAfter: after, MaxKeys: limit }),
         );
         const items = (out.Contents ?? []).map((o) => ({ key: o.Key!, size: o.Size ?? 0 }));
         const last = items[items.length - 1];
@@ -49,11 +59,14 @@ export function createS3Blobs(options: { bucket: string; client: S3ClientConfig 
       }),
     delete: (key) =>
       guard(async () => {
-        await s3.send(new DeleteObjectCommand({ Bucket, Key: key }));
+        const { sdk, s3 } = await connect();
+        await s3.send(new sdk.DeleteObjectCommand({ Bucket, Key: key }));
       }),
   };
-  return { blobs, close: () => s3.destroy() };
+  return { blobs, close: () => client?.destroy() };
 }
+
+type S3Sdk = typeof import("@aws-sdk/client-s3");
 
 // --- Internal helpers ---
 
