@@ -72,6 +72,9 @@ export async function resolveConfig(env: NodeJS.ProcessEnv, resource: LinkedReso
     },
     logLevel: env.LOG_LEVEL ?? "info",
     bodyLimitBytes: integer(env, "SESSIONVAULT_BODY_LIMIT", 1024 * 1024),
+    // A WhatsApp folder with thousands of Signal keys runs to a few MiB. 4 MiB stays under what
+    // Lambda accepts once API Gateway has base64-encoded a binary body (6 MB request payload).
+    importBodyLimitBytes: integer(env, "SESSIONVAULT_IMPORT_BODY_LIMIT", 4 * 1024 * 1024),
   };
 }
 

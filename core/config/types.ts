@@ -20,6 +20,8 @@ export interface Config {
   };
   logLevel: string;
   bodyLimitBytes: number;
+  /** The larger limit of the two import routes (a session folder or `.session` file). */
+  importBodyLimitBytes: number;
 }
 
 export interface LocalStorageConfig {

@@ -91,6 +91,28 @@ describe("app: problem+json on every 4xx", () => {
     expect(declared.status).toBe(413);
   });
 
+  it("the import routes take up to 4 MiB, every other route 1 MiB (413 names the limit that applied)", async () => {
+    const h = createAppHarness();
+    const tenant = await h.createTenant();
+    const post = (path: string, bytes: number) =>
+      h.app.request(path, {
+        method: "POST",
+        headers: { ...h.headers(tenant.apiKey), "content-type": "application/gzip" },
+        body: new Uint8Array(bytes),
+      });
+    const problem = async (res: Response) => (await res.json()) as { code: string; limitBytes?: number };
+    const twoMiB = 2 * 1024 * 1024;
+    // Past the limit, the route itself answers: no such session, or not a gzip stream.
+    const whatsapp = await post("/v1/whatsapp/sessions/nope/import", twoMiB);
+    expect([whatsapp.status, (await problem(whatsapp)).code]).toEqual([404, "whatsapp.session_not_found"]);
+    const telegram = await post("/v1/telegram/sessions/import", twoMiB);
+    expect(telegram.status).not.toBe(413);
+    const elsewhere = await post("/v1/whatsapp/sessions", twoMiB);
+    expect([elsewhere.status, (await problem(elsewhere)).limitBytes]).toEqual([413, 1024 * 1024]);
+    const huge = await post("/v1/whatsapp/sessions/nope/import", 4 * 1024 * 1024 + 1);
+    expect([huge.status, (await problem(huge)).limitBytes]).toEqual([413, 4 * 1024 * 1024]);
+  });
+
   it("malformed JSON -> 400 invalid_json", async () => {
     const { app, adminKey, headers } = createAppHarness();
     const res = await app.request("/v1/tenants", {

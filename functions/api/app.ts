@@ -1,5 +1,6 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { ulid } from "ulid";
@@ -25,6 +26,13 @@ import { createWhatsAppVerifyRoutes } from "./routes/whatsapp-verify.js";
 
 /** Request bodies above this get 413 unless `config.bodyLimitBytes` says otherwise. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** The import routes' limit unless `config.importBodyLimitBytes` says otherwise. */
+export const DEFAULT_IMPORT_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+/** Routes that take a whole session (a WhatsApp folder, a Telegram `.session` file) as their body. */
+export const IMPORT_ROUTES = [
+  /^\/v1\/whatsapp\/sessions\/[^/]+\/import$/,
+  /^\/v1\/telegram\/sessions\/import$/,
+];
 
 /**
  * The Sessionvault HTTP API. Everything it needs comes in `deps`; it reads no environment,
@@ -37,7 +45,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   if (!deps.config.adminKey)
     throw new Error("createApp: config.adminKey is required (SESSIONVAULT_ADMIN_KEY)");
-  const maxSize = deps.config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const generalLimit = limitBody(deps.config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES);
+  const importLimit = limitBody(deps.config.importBodyLimitBytes ?? DEFAULT_IMPORT_BODY_LIMIT_BYTES);
   const app = createRouter();
 
   app.use(requestId({ generator: () => `req_${ulid()}` }));
@@ -47,17 +56,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use(requestLogger());
-  app.use(
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new SessionvaultError("payload_too_large", `the request body is larger than ${maxSize} bytes`, {
-          status: 413,
-          details: { limitBytes: maxSize },
-        });
-      },
-    }),
-  );
+  app.use(function limitBodySize(c, next) {
+    // The import routes take a whole session as their body; everything else stays small.
+    return (IMPORT_ROUTES.some((route) => route.test(c.req.path)) ? importLimit : generalLimit)(c, next);
+  });
 
   app.route("/", createDashboardRoutes());
   app.route("/v1", createHealthRoutes());
@@ -84,4 +86,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.notFound(handleNotFound);
   app.onError(createErrorHandler(deps.logger));
   return app;
+}
+
+// --- Internal helpers ---
+
+function limitBody(maxSize: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new SessionvaultError("payload_too_large", `the request body is larger than ${maxSize} bytes`, {
+        status: 413,
+        details: { limitBytes: maxSize },
+      });
+    },
+  });
 }

@@ -20,6 +20,8 @@ export interface AppConfig {
   adminKey: string;
   /** Request bodies above this get 413. Default 1 MiB. */
   bodyLimitBytes?: number;
+  /** The same for the import routes (`IMPORT_ROUTES`). Default 4 MiB. */
+  importBodyLimitBytes?: number;
   /** api_id/api_hash defaults, login TTL, and the local-peer override (tests only). See `TelegramSettings`. */
   telegram?: TelegramSettings;
   /** Never-paired WhatsApp sessions expire this long after creation (config `SESSIONVAULT_UNPAIRED_TTL_HOURS`). Default 24 h. */

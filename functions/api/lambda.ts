@@ -18,6 +18,7 @@ const app = createApp({
   config: {
     adminKey: config.adminKey,
     bodyLimitBytes: config.bodyLimitBytes,
+    importBodyLimitBytes: config.importBodyLimitBytes,
     telegram: config.telegram,
     unpairedTtlMs: config.whatsapp.unpairedTtlMs,
   },

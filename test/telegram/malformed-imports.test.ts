@@ -205,7 +205,7 @@ const CASES: Case[] = [
   ],
   ["sessionString not a string", () => ({ sessionString: 12345 }), 422, "validation_failed"],
   ["apiHash malformed", () => ({ sessionString: TELETHON, apiHash: "nope" }), 422, "validation_failed"],
-  ["huge file", () => ({ file: "A".repeat(1_200_000) }), 413, "payload_too_large"],
+  ["huge file", () => ({ file: "A".repeat(4_300_000) }), 413, "payload_too_large"],
 ];
 
 describe.each(ADAPTERS)("malformed Telegram imports (%s)", (adapter) => {
