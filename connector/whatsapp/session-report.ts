@@ -1,5 +1,6 @@
 import type { AuthenticationCreds } from "@whiskeysockets/baileys";
 import type { Records } from "../../core/storage/types.js";
+import type { Vault } from "../../core/vault/vault.js";
 import * as WhatsAppSession from "../../core/whatsapp/session/index.js";
 import type { Logger, OnEvent, SessionEventType } from "../types.js";
 
@@ -15,7 +16,7 @@ export interface SessionReport {
 }
 
 export function createSessionReport(
-  deps: { records: Records; clock: () => number; onEvent?: OnEvent; logger: Logger },
+  deps: { records: Records; vault: Vault; clock: () => number; onEvent?: OnEvent; logger: Logger },
   lease: WhatsAppSession.LeaseRef,
   onLeaseLost: () => void,
 ): SessionReport {
@@ -24,7 +25,8 @@ export function createSessionReport(
   return {
     async publish(patch) {
       try {
-        await WhatsAppSession.publish(ctx, lease, patch);
+        // The QR and pairing code are sealed before they reach the record store.
+        await WhatsAppSession.publish(ctx, lease, WhatsAppSession.sealLoginSecrets(deps.vault, lease, patch));
         return "ok";
       } catch (error) {
         if (error instanceof WhatsAppSession.LeaseLostError) {

@@ -58,9 +58,13 @@ describe("session runner against a stub socket", () => {
     const before = Date.now();
     sock.showQr("2@ref,noise,identity,adv,1");
     await t.status("qr");
-    await waitFor(async () => (await t.session()).pairingCode === "WXYZ5678");
+    const opened = (s: WhatsAppSession.Session, field: WhatsAppSession.LoginSecret) =>
+      WhatsAppSession.openLoginSecret(t.vault, s, field);
+    await waitFor(async () => opened(await t.session(), "pairingCode") === "WXYZ5678");
     const qr = await t.session();
-    expect(qr.qr).toBe("2@ref,noise,identity,adv,1");
+    expect(opened(qr, "qr")).toBe("2@ref,noise,identity,adv,1");
+    // At rest the record holds neither secret in plaintext.
+    expect(JSON.stringify(qr)).not.toMatch(/2@ref|WXYZ5678/);
     expect(Date.parse(qr.qrExpiresAt!)).toBeGreaterThanOrEqual(before + 60_000 - 1_000);
     expect(sock.pairingRequests).toEqual(["4915112345678"]);
     sock.open();

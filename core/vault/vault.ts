@@ -4,7 +4,8 @@ import type { BlobInfo, Blobs, Page } from "../storage/types.js";
 
 /**
  * Encrypted blobs. Every byte that reaches the `Blobs` port goes through here, sealed
- * with the blob key as its identity (see `crypto/envelope.ts`).
+ * with the blob key as its identity (see `crypto/envelope.ts`). `seal`/`open` do the same for
+ * the few secrets small enough to live inside a record (a QR string, a pairing code).
  */
 export interface Vault {
   /** Seals and stores; resolves once the backend has the bytes. */
@@ -17,6 +18,10 @@ export interface Vault {
   /** Every key under `prefix`, following pagination to the end. */
   listAll(prefix: string): Promise<BlobInfo[]>;
   delete(key: string): Promise<void>;
+  /** Seals a value under the master key, bound to `identity` (it only opens under the same one). */
+  seal(identity: string, plaintext: Uint8Array): Uint8Array;
+  /** Opens what `seal` sealed under `identity`. Throws `BlobCorruptError` if it fails to authenticate. */
+  open(identity: string, sealed: Uint8Array): Uint8Array;
 }
 
 export function createVault(blobs: Blobs, masterKey: Uint8Array): Vault {
@@ -45,5 +50,7 @@ export function createVault(blobs: Blobs, masterKey: Uint8Array): Vault {
       return all;
     },
     delete: (key) => blobs.delete(key),
+    seal: (identity, plaintext) => seal(masterKey, identity, plaintext),
+    open: (identity, sealed) => open(masterKey, identity, sealed),
   };
 }

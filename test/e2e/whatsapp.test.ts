@@ -208,10 +208,12 @@ describe.each(ADAPTERS)("WhatsApp end to end: API, connector processes, local pe
     const waiting = { id: "code-takeover", phone: phone(3) };
     const created = await api("POST", "", { sessionId: waiting.id, phoneNumber: `+${waiting.phone}` });
     expect(created.status).toBe(201);
-    const firstCode = await waitFor(
-      "the first pairing code",
-      async () => (await record(waiting.id)).pairingCode,
-    );
+    // The record holds the code sealed; clients read it from the API.
+    const pairingCode = async (id: string): Promise<string | undefined> => {
+      const res = await api("GET", `/${id}/pairing-code`);
+      return res.status === 200 ? (res.body.pairingCode as string) : undefined;
+    };
+    const firstCode = await waitFor("the first pairing code", () => pairingCode(waiting.id));
     const jids = [qrSession.jid, codeSession.jid];
     const ids = [qrSession.id, codeSession.id];
     const loginsBefore = jids.map((j) => peer.stats().logins[j] ?? 0);
@@ -234,7 +236,8 @@ describe.each(ADAPTERS)("WhatsApp end to end: API, connector processes, local pe
       const s = await record(waiting.id);
       if (s.status === "logged_out" || s.status === "failed")
         throw new Error(`${waiting.id} ended ${s.status}: ${JSON.stringify(s.lastError)}`);
-      return s.leaseOwner === rival.id && s.pairingCode !== firstCode ? s.pairingCode : undefined;
+      const code = s.leaseOwner === rival.id ? await pairingCode(waiting.id) : undefined;
+      return code !== firstCode ? code : undefined;
     });
     await waitFor("the peer holds the new request", () =>
       peer.stats().pendingPairCodes.includes(waiting.phone),

@@ -139,6 +139,14 @@ describe("secret scan after the end-to-end flows (local adapter)", () => {
       const res = await api("GET", `/v1/whatsapp/sessions/${WA_SESSION}/qr`);
       return res.status === 200 ? (res.body.qr as string) : undefined;
     });
+    // While it shows, the QR (it carries the ADV secret) is stored only sealed.
+    const [qrRef, , , qrAdvSecret] = qr.split(",");
+    const showing = await readTree(dataDir);
+    expect(showing.size).toBeGreaterThan(0);
+    const qrAtRest = [...showing].filter(
+      ([, bytes]) => bytes.includes(qrRef!) || bytes.includes(qrAdvSecret!),
+    );
+    expect(qrAtRest.map(([path]) => path)).toEqual([]);
     const device = await wa.scan(qr, "15557770001");
     await waitConnected(first.id);
     await waitFor("812 pre-keys uploaded", async () => wa.stats().preKeysUploaded[device.jid] === 812);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { BufferJSON, initAuthCreds } from "@whiskeysockets/baileys";
 import type { Storage } from "../../core/storage/types.js";
+import type { Vault } from "../../core/vault/vault.js";
 import * as Session from "../../core/whatsapp/session/index.js";
 
 /**
@@ -30,7 +31,7 @@ export function credsFingerprint(credsJson: string): string {
 
 /** Takes the lease as connector `owner` and publishes `patch`, like a running connector would. */
 export async function observe(
-  deps: { storage: Storage; clock: () => number },
+  deps: { storage: Storage; vault: Vault; clock: () => number },
   ref: Session.SessionRef,
   patch: Session.ObservedPatch,
   owner = "connector-1",
@@ -40,13 +41,13 @@ export async function observe(
   epoch ??= await Session.acquireLease(deps, ref, owner, 60_000, { anyDesired: true });
   if (epoch === null) throw new Error(`fixture: could not take the lease of ${ref.sessionId}`);
   const lease = { ...ref, owner, epoch };
-  await Session.publish(deps, lease, patch);
+  await Session.publish(deps, lease, Session.sealLoginSecrets(deps.vault, lease, patch));
   return lease;
 }
 
 /** Marks the session connected and linked, as the connector does after login. */
 export function observeConnected(
-  deps: { storage: Storage; clock: () => number },
+  deps: { storage: Storage; vault: Vault; clock: () => number },
   ref: Session.SessionRef,
 ): Promise<Session.LeaseRef> {
   const now = deps.clock();

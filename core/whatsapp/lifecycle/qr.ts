@@ -1,4 +1,4 @@
-import type { SessionRef } from "../session/index.js";
+import * as Session from "../session/index.js";
 import { NoPairingCodeError, NoQrError, SessionConnectedError } from "./errors.js";
 import { requireSession, type WhatsAppContext } from "./exclusive.js";
 
@@ -15,13 +15,14 @@ import { requireSession, type WhatsAppContext } from "./exclusive.js";
  */
 export async function currentQr(
   ctx: WhatsAppContext,
-  ref: SessionRef,
+  ref: Session.SessionRef,
 ): Promise<{ qr: string; expiresAt: string | null }> {
   const session = await requireSession(ctx, ref);
   if (session.status === "connected") throw new SessionConnectedError(ref.sessionId, "asking for a QR code");
   const expired = session.qrExpiresAt !== undefined && Date.parse(session.qrExpiresAt) <= ctx.clock();
-  if (!session.qr || expired) throw new NoQrError(ref.sessionId, session.status);
-  return { qr: session.qr, expiresAt: session.qrExpiresAt ?? null };
+  const qr = expired ? null : Session.openLoginSecret(ctx.vault, session, "qr");
+  if (!qr) throw new NoQrError(ref.sessionId, session.status);
+  return { qr, expiresAt: session.qrExpiresAt ?? null };
 }
 
 /**
@@ -30,13 +31,14 @@ export async function currentQr(
  */
 export async function currentPairingCode(
   ctx: WhatsAppContext,
-  ref: SessionRef,
+  ref: Session.SessionRef,
 ): Promise<{ pairingCode: string; phoneNumber: string | null }> {
   const session = await requireSession(ctx, ref);
   if (session.status === "connected")
     throw new SessionConnectedError(ref.sessionId, "asking for a pairing code");
-  if (!session.pairingCode) throw new NoPairingCodeError(ref.sessionId, session.status);
-  return { pairingCode: session.pairingCode, phoneNumber: session.phoneNumber ?? null };
+  const pairingCode = Session.openLoginSecret(ctx.vault, session, "pairingCode");
+  if (!pairingCode) throw new NoPairingCodeError(ref.sessionId, session.status);
+  return { pairingCode, phoneNumber: session.phoneNumber ?? null };
 }
 
 /** The QR string as a PNG image (scannable from a screen: margin 2, 8 px per module). */

@@ -1,5 +1,6 @@
 export { LeaseLostError, SessionExistsError, SessionNotFoundError } from "./errors.js";
 export { acquireLease, listClaimable, releaseLease, renewLease } from "./lease.js";
+export { type LoginSecret, openLoginSecret, sealLoginSecrets } from "./login-secrets.js";
 export type {
   Account,
   CreateInput,

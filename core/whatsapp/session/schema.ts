@@ -64,9 +64,10 @@ export interface Session extends SessionRef {
   phoneNumber?: string;
   status: Status;
   desired: Desired;
-  /** The raw QR string (a login secret: never log it). */
+  /** The QR string, sealed (`openLoginSecret`): a login secret, never stored or logged in plaintext. */
   qr?: string;
   qrExpiresAt?: string;
+  /** The pairing code, sealed the same way. */
   pairingCode?: string;
   account?: Account;
   paired: boolean;
