@@ -1,5 +1,6 @@
 import { dropExpiredLogins } from "./telegram-logins.js";
 import { type CleanupCounts, type CleanupDeps, type CleanupOptions, emptyCounts } from "./types.js";
+import { pruneDeliveries } from "./webhook-deliveries.js";
 import { cleanWhatsAppTenant } from "./whatsapp.js";
 
 /**
@@ -9,7 +10,8 @@ import { cleanWhatsAppTenant } from "./whatsapp.js";
  * - drops expired pre-login Telegram attempts (records and sealed blobs),
  * - prunes auth-state generations beyond the kept ones,
  * - clears dead WhatsApp leases,
- * - verifies every stored WhatsApp auth state (integrity scrub; `verifySession`).
+ * - verifies every stored WhatsApp auth state (integrity scrub; `verifySession`),
+ * - drops webhook deliveries that finished more than 30 days ago.
  * Key material of a session under a live lease is never deleted. Telegram sessions carry no
  * expiry and their expired leases are already free (the holder may still release its own), so
  * they are left alone. A failing session or tenant is logged, counted in `errors` and skipped.
@@ -20,6 +22,7 @@ export async function runCleanup(deps: CleanupDeps, options: CleanupOptions): Pr
     try {
       await cleanWhatsAppTenant(deps, tenantId, options, counts);
       await dropExpiredLogins(deps, tenantId, options.now, counts);
+      await pruneDeliveries(deps, tenantId, options.now, counts);
     } catch (error) {
       counts.errors++;
       deps.logger?.warn({ tenantId, code: (error as { code?: string }).code }, "cleanup: tenant skipped");

@@ -48,6 +48,8 @@ export interface CleanupCounts {
   scrubbed: number;
   /** Of those, how many failed (marked `degraded`, `session.integrity_failed` emitted on the first). */
   integrityFailures: number;
+  /** Finished webhook deliveries older than the retention (30 days) dropped. */
+  deliveriesPruned: number;
   /** Sessions or tenants skipped because a step threw (logged); the next run tries again. */
   errors: number;
 }
@@ -62,6 +64,7 @@ export function emptyCounts(): CleanupCounts {
     leasesReleased: 0,
     scrubbed: 0,
     integrityFailures: 0,
+    deliveriesPruned: 0,
     errors: 0,
   };
 }

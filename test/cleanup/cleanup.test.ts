@@ -76,6 +76,7 @@ describe.each(ADAPTERS)("cleanup job on %s", (adapter) => {
       leasesReleased: 1,
       scrubbed: 3,
       integrityFailures: 0,
+      deliveriesPruned: 0,
       errors: 0,
     });
     expect(await Session.fromID(f.deps, unpaired)).toBeNull();

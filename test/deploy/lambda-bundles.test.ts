@@ -183,6 +183,7 @@ describe("Lambda bundles (issue 7)", () => {
       leasesReleased: 0,
       scrubbed: 0,
       integrityFailures: 0,
+      deliveriesPruned: 0,
       errors: 0,
     });
     // The run's log line names the Scheduler execution it served.

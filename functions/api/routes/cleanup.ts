@@ -23,6 +23,7 @@ const CountsSchema = z
     leasesReleased: z.number().int(),
     scrubbed: z.number().int(),
     integrityFailures: z.number().int(),
+    deliveriesPruned: z.number().int(),
     errors: z.number().int(),
   })
   .openapi("CleanupCounts");
