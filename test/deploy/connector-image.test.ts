@@ -2,13 +2,13 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../connector/testing/stub-socket.js";
 import * as WhatsAppSession from "../../core/whatsapp/session/index.js";
+import { freePort } from "../helpers/local-aws.js";
 import { createTestAwsStorage, type TestStorage } from "../helpers/test-storage.js";
 import { type ImagePlan, readImagePlan, stageImageFiles } from "./image-plan.js";
 
@@ -127,14 +127,3 @@ describe("connector image (connector/Dockerfile)", () => {
     await expect(run(process.execPath, hcArgs, { cwd: root, env })).rejects.toThrow();
   }, 180_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
