@@ -66,6 +66,30 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
     expect((await bad.json()).code).toBe("validation_failed");
   });
 
+  it("a new or reconnected unpaired session expires after the configured TTL (SESSIONVAULT_UNPAIRED_TTL_HOURS)", async () => {
+    let now = Date.parse("2026-12-01T10:00:00Z");
+    const short = createAppHarness(store.storage, {
+      clock: () => now,
+      config: { adminKey: "ttl-admin-key", unpairedTtlMs: 2 * 3_600_000 },
+    });
+    const t = await short.createTenant();
+    const res = await short.app.request("/v1/whatsapp/sessions", {
+      method: "POST",
+      headers: short.headers(t.apiKey, true),
+      body: JSON.stringify({ sessionId: "ttl" }),
+    });
+    expect(res.status).toBe(201);
+    const ref = { tenantId: t.tenantId, sessionId: "ttl" };
+    expect((await Session.fromID(short.deps, ref))?.expiresAt).toBe("2026-12-01T12:00:00.000Z");
+    now += 3_600_000;
+    await short.app.request("/v1/whatsapp/sessions", {
+      method: "POST",
+      headers: short.headers(t.apiKey, true),
+      body: JSON.stringify({ sessionId: "ttl" }),
+    });
+    expect((await Session.fromID(short.deps, ref))?.expiresAt).toBe("2026-12-01T13:00:00.000Z");
+  });
+
   it("GET lists the tenant's sessions with cursor paging, and shows status, account and last error", async () => {
     const t = await h.createTenant();
     for (const id of ["a1", "a2", "a3"]) await call(t, "POST", "", { sessionId: id });

@@ -11,18 +11,21 @@ import { isPaired } from "./transfer.js";
  * Seed 003's "return the existing active session": without `sessionId`, or with one the tenant
  * does not have, creates a session (`created: true`). An existing one that is connected and
  * wanted so is returned unchanged; any other existing one is asked to connect again (seed 000's
- * `connect` with `session_id`). Validates the input (`CreateInputSchema`).
+ * `connect` with `session_id`). Validates the input (`CreateInputSchema`). A session that is not
+ * paired expires `unpairedTtlMs` from now (config `SESSIONVAULT_UNPAIRED_TTL_HOURS`; default 24 h).
  */
 export async function connect(
   ctx: WhatsAppContext,
   input: Session.CreateInput & { tenantId: string },
+  options: { unpairedTtlMs?: number } = {},
 ): Promise<{ session: Session.Session; created: boolean }> {
-  if (input.sessionId === undefined) return { session: await Session.create(ctx, input), created: true };
+  if (input.sessionId === undefined)
+    return { session: await Session.create(ctx, input, options), created: true };
   const ref = { tenantId: input.tenantId, sessionId: input.sessionId };
   let existing = await Session.fromID(ctx, ref);
   if (!existing) {
     try {
-      return { session: await Session.create(ctx, input), created: true };
+      return { session: await Session.create(ctx, input, options), created: true };
     } catch (error) {
       if (!(error instanceof Session.SessionExistsError)) throw error;
       existing = await Session.fromID(ctx, ref); // a concurrent create won: treat it as existing
@@ -31,7 +34,7 @@ export async function connect(
   }
   if (existing.status === "connected" && existing.desired === "connected")
     return { session: existing, created: false };
-  return { session: await Session.requestConnect(ctx, ref), created: false };
+  return { session: await Session.requestConnect(ctx, ref, options), created: false };
 }
 
 /** Seed 000's reuse answer. `reason` says why stored state cannot be used as it is. */

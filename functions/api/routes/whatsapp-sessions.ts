@@ -137,7 +137,8 @@ export function createWhatsAppSessionRoutes(): OpenAPIHono<AppEnv> {
   return createRouter()
     .openapi(create, async (c) => {
       const input = { ...c.req.valid("json"), tenantId: c.var.principal.tenantId };
-      const { session, created } = await Lifecycle.connect(c.var.deps, input);
+      const { unpairedTtlMs } = c.var.deps.config;
+      const { session, created } = await Lifecycle.connect(c.var.deps, input, { unpairedTtlMs });
       const body = { sessionId: session.sessionId, status: session.status };
       return created ? c.json(body, 201) : c.json(body, 200);
     })
