@@ -5,6 +5,7 @@
  * well within ECS's 30 s (we aim for 10 s; a stuck backend cannot hold the process past it).
  */
 import { pino } from "pino";
+import { startCleanupSchedule } from "../core/cleanup/index.js";
 import { createStorageFromConfig, linkedResources, resolveConfig } from "../core/config/index.js";
 import { createVault } from "../core/vault/vault.js";
 import { startWebhookDispatcher } from "../core/webhook/index.js";
@@ -37,6 +38,14 @@ const connector = await startConnector({
   onEvent: forwardToWebhooks(dispatcher, logger),
   loop: loopOverrides(process.env),
 });
+// On AWS the EventBridge schedule runs the cleanup job; a connector run elsewhere (`docker run`)
+// runs it itself when SESSIONVAULT_CLEANUP_EVERY_MINUTES is set.
+const cleanup = config.cleanupEveryMinutes
+  ? startCleanupSchedule(
+      { storage, vault, clock: Date.now, logger: logger.child({ service: "cleanup" }) },
+      { everyMs: config.cleanupEveryMinutes * 60_000, unpairedTtlMs: config.whatsapp.unpairedTtlMs },
+    )
+  : undefined;
 const health = await serveHealth(config.connector.port, () => ({
   ok: !draining,
   sessions: connector.owned().length,
@@ -50,6 +59,7 @@ async function shutdown(signal: string): Promise<void> {
   if (draining) return;
   draining = true;
   dispatcher.stop();
+  cleanup?.stop();
   logger.info({ signal, sessions: connector.owned().length }, "shutting down");
   const timeout = new Promise<"timeout">((resolve) =>
     setTimeout(() => resolve("timeout"), SHUTDOWN_BUDGET_MS).unref(),

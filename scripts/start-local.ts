@@ -4,6 +4,7 @@
  * Config is resolved once here (env, else local defaults) and passed down.
  */
 import { forwardToWebhooks } from "../connector/webhook-events.js";
+import { startCleanupSchedule } from "../core/cleanup/index.js";
 import { createStorageFromConfig, linkedResources, resolveConfig } from "../core/config/index.js";
 import { createVault } from "../core/vault/vault.js";
 import { startWebhookDispatcher } from "../core/webhook/index.js";
@@ -59,9 +60,20 @@ const connector = await startConnector({
 });
 logger.info({ capacity: config.connector.capacity }, "connector loop started");
 
+// No EventBridge here: this process runs the cleanup job itself, hourly unless configured.
+const cleanupEveryMinutes = config.cleanupEveryMinutes ?? 60;
+const cleanup =
+  cleanupEveryMinutes > 0
+    ? startCleanupSchedule(
+        { storage, vault, clock: Date.now, logger: logger.child({ service: "cleanup" }) },
+        { everyMs: cleanupEveryMinutes * 60_000, unpairedTtlMs: config.whatsapp.unpairedTtlMs },
+      )
+    : undefined;
+
 const shutdown = async (signal: string): Promise<void> => {
   logger.info({ signal }, "shutting down");
   dispatcher.stop();
+  cleanup?.stop();
   await connector.stop();
   await server.close();
   await storage.close();

@@ -71,6 +71,7 @@ export async function resolveConfig(env: NodeJS.ProcessEnv, resource: LinkedReso
       unpairedTtlMs: unpairedTtlHours(env) * 3_600_000,
     },
     logLevel: env.LOG_LEVEL ?? "info",
+    ...compact({ cleanupEveryMinutes: optionalInteger(env, "SESSIONVAULT_CLEANUP_EVERY_MINUTES") }),
     bodyLimitBytes: integer(env, "SESSIONVAULT_BODY_LIMIT", 1024 * 1024),
     // A WhatsApp folder with thousands of Signal keys runs to a few MiB. 4 MiB stays under what
     // Lambda accepts once API Gateway has base64-encoded a binary body (6 MB request payload).
@@ -147,6 +148,11 @@ function unpairedTtlHours(env: NodeJS.ProcessEnv): number {
   const hours = integer(env, "SESSIONVAULT_UNPAIRED_TTL_HOURS", 24);
   if (hours < 1) throw configError("SESSIONVAULT_UNPAIRED_TTL_HOURS", "must be at least 1");
   return hours;
+}
+
+function optionalInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === "" ? undefined : integerValue(name, raw);
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

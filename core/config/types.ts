@@ -19,6 +19,12 @@ export interface Config {
     unpairedTtlMs?: number;
   };
   logLevel: string;
+  /**
+   * `SESSIONVAULT_CLEANUP_EVERY_MINUTES`: how often a long-running process runs the cleanup job
+   * itself. Unset: `npm start` runs it hourly and the connector not at all (on AWS the
+   * EventBridge schedule does); `0` turns it off.
+   */
+  cleanupEveryMinutes?: number;
   bodyLimitBytes: number;
   /** The larger limit of the two import routes (a session folder or `.session` file). */
   importBodyLimitBytes: number;

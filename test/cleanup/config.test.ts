@@ -19,3 +19,24 @@ describe("SESSIONVAULT_UNPAIRED_TTL_HOURS", () => {
       });
   });
 });
+
+/** How often a long-running process runs the cleanup job itself (no EventBridge outside AWS). */
+describe("SESSIONVAULT_CLEANUP_EVERY_MINUTES", () => {
+  it("is unset by default (each entry picks its own), takes whole minutes with 0 = off, refuses junk", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "sv-config-"));
+    const env = { SESSIONVAULT_DATA_DIR: dataDir };
+    expect((await resolveConfig(env)).cleanupEveryMinutes).toBeUndefined();
+    expect(
+      (await resolveConfig({ ...env, SESSIONVAULT_CLEANUP_EVERY_MINUTES: "60" })).cleanupEveryMinutes,
+    ).toBe(60);
+    expect(
+      (await resolveConfig({ ...env, SESSIONVAULT_CLEANUP_EVERY_MINUTES: "0" })).cleanupEveryMinutes,
+    ).toBe(0);
+    await expect(
+      resolveConfig({ ...env, SESSIONVAULT_CLEANUP_EVERY_MINUTES: "hourly" }),
+    ).rejects.toMatchObject({
+      code: "config.invalid",
+      details: { option: "SESSIONVAULT_CLEANUP_EVERY_MINUTES" },
+    });
+  });
+});
