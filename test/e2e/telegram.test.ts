@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADAPTERS, createTestStorage, type TestStorage } from "../helpers/test-storage.js";
+import { startReceiver } from "../helpers/webhook-receiver.js";
 import { startTelegramPeer, type TelegramPeer } from "../peers/telegram/index.js";
 import { telethonString } from "../telegram/fixtures.js";
 import { createTelegramHarness, type TelegramHarness } from "../telegram/harness.js";
@@ -80,11 +81,26 @@ describe.each(ADAPTERS)("Telegram end to end through the API (%s)", (adapter) =>
     expect(peer.stats().sendCode[digits(p)]).toBe(1);
 
     expect((await post(restarted, `/${sessionId}/check`, {})).body).toEqual({ alive: true });
+    // The tenant hears about a key found dead through its webhook.
+    const receiver = await startReceiver(0);
+    const hook = await restarted.call(apiKey, "POST", "/v1/webhooks", {
+      url: receiver.url,
+      events: ["telegram.session.dead"],
+    });
+    expect(hook.status).toBe(201);
     expect(peer.revoke(p)).toBeGreaterThan(0);
     expect((await post(restarted, `/${sessionId}/check`, {})).body).toEqual({
       alive: false,
       reason: "AUTH_KEY_UNREGISTERED",
     });
+    await receiver.close();
+    expect(receiver.received.map((r) => JSON.parse(r.body))).toEqual([
+      expect.objectContaining({
+        type: "telegram.session.dead",
+        tenantId,
+        data: { sessionId, reason: "AUTH_KEY_UNREGISTERED" },
+      }),
+    ]);
     const stored = await (await restarted.call(apiKey, "GET", `/v1/telegram/sessions/${sessionId}`)).json();
     expect(stored).toMatchObject({ status: "dead", deadReason: "AUTH_KEY_UNREGISTERED" });
     // A dead session is not usable: the next code request really sends a code.

@@ -1,3 +1,4 @@
+import type { WebhookEvent } from "../../webhook/index.js";
 import { toTelegramError } from "../errors.js";
 import { SessionNotFoundError } from "./errors.js";
 import { acquireLease, releaseLease } from "./lease.js";
@@ -20,11 +21,16 @@ export const CHECK_HOLDER = "sessionvault:check";
  * - A session already marked dead answers `{alive: false}` without connecting (dead keys stay dead).
  * - It takes the session's lease for the duration, so it never connects while a consumer holds the
  *   key (`SessionLeasedError`, 409) and two checks never run on one key at once.
- * - A dead-key answer (AUTH_KEY_UNREGISTERED, SESSION_REVOKED, …) marks the session dead.
+ * - A dead-key answer (AUTH_KEY_UNREGISTERED, SESSION_REVOKED, …) marks the session dead and
+ *   reports `telegram.session.dead` through `options.emit` (the tenant's webhooks).
  * - A network failure marks nothing and throws `telegram.unreachable` (503): "we could not ask" is
  *   not "the key is dead", and answering `alive: false` would invite callers to throw keys away.
  */
-export async function checkSession(ctx: TelegramContext, ref: SessionRef): Promise<CheckResult> {
+export async function checkSession(
+  ctx: TelegramContext,
+  ref: SessionRef,
+  options: { emit?: (event: WebhookEvent) => Promise<void> } = {},
+): Promise<CheckResult> {
   const session = await requireSession(ctx, ref);
   if (session.status === "dead") return { alive: false, reason: session.deadReason ?? "dead" };
   const timeoutMs = ctx.config.telegram?.timeoutMs ?? 20_000;
@@ -38,6 +44,11 @@ export async function checkSession(ctx: TelegramContext, ref: SessionRef): Promi
       const problem = toTelegramError(err).problem;
       if (problem.kind !== "dead") throw toApiError(err);
       await markDead(ctx, ref, problem.errorMessage);
+      await options.emit?.({
+        type: "telegram.session.dead",
+        tenantId: ref.tenantId,
+        data: { sessionId: ref.sessionId, reason: problem.errorMessage },
+      });
       return { alive: false, reason: problem.errorMessage };
     }
     await markChecked(ctx, ref);
