@@ -102,9 +102,9 @@ describe("app: problem+json on every 4xx", () => {
       });
     const problem = async (res: Response) => (await res.json()) as { code: string; limitBytes?: number };
     const twoMiB = 2 * 1024 * 1024;
-    // Past the limit, the route itself answers: no such session, or not a gzip stream.
+    // Under the import limit, the route itself answers: not a gzip stream.
     const whatsapp = await post("/v1/whatsapp/sessions/nope/import", twoMiB);
-    expect([whatsapp.status, (await problem(whatsapp)).code]).toEqual([404, "whatsapp.session_not_found"]);
+    expect([whatsapp.status, (await problem(whatsapp)).code]).toEqual([400, "archive.not_gzip"]);
     const telegram = await post("/v1/telegram/sessions/import", twoMiB);
     expect(telegram.status).not.toBe(413);
     const elsewhere = await post("/v1/whatsapp/sessions", twoMiB);

@@ -170,10 +170,13 @@ const ROWS: Record<string, Row> = {
   }),
   "POST /v1/whatsapp/sessions/{id}/reuse": tenant(200, (f) => wa(f, "/reuse", f.owner.waPaired)),
   "POST /v1/whatsapp/sessions/{id}/disconnect": tenant(200, (f) => wa(f, "/disconnect")),
-  "POST /v1/whatsapp/sessions/{id}/import": tenant(200, (f) => ({
-    ...wa(f, "/import"),
-    body: linkedFolder(f.owner.phones[5]!),
-  })),
+  // Another tenant's import of the same id creates a session of its own (seed 004's one-call
+  // backup), as for any id it does not have; the owner's import after it still answers 200.
+  "POST /v1/whatsapp/sessions/{id}/import": tenant(
+    200,
+    (f) => ({ ...wa(f, "/import"), body: linkedFolder(f.owner.phones[5]!) }),
+    201,
+  ),
   "GET /v1/whatsapp/sessions/{id}/export": tenant(200, (f) => wa(f, "/export?format=json", f.owner.waPaired)),
   "GET /v1/whatsapp/sessions/{id}/backups": tenant(200, (f) => wa(f, "/backups", f.owner.waPaired)),
   "POST /v1/whatsapp/sessions/{id}/backups/{generation}/restore": tenant(200, async (f) => {

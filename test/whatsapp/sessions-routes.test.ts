@@ -273,7 +273,6 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
       ["GET", "/mine/pairing-code"],
       ["POST", "/mine/reuse"],
       ["POST", "/mine/disconnect"],
-      ["POST", "/mine/import", authFolder()],
       ["GET", "/mine/export?format=json"],
       ["GET", "/mine/backups"],
       ["POST", "/mine/backups/1/restore"],
@@ -286,6 +285,9 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
     expect((await (await call(other, "GET", "")).json()).sessions).toEqual([]);
     const same = await call(other, "POST", "", { sessionId: "mine" });
     expect(same.status).toBe(201); // its own session with that name, not the owner's
+    await call(other, "POST", "/mine/disconnect");
+    const imported = await call(other, "POST", "/mine/import", authFolder());
+    expect([imported.status, (await imported.json()).created]).toEqual([200, false]); // into its own
     const mine = await (await call(owner, "GET", "/mine")).json();
     expect(mine).toMatchObject({ status: "qr", desired: "disconnected" });
     expect((await call(owner, "GET", "/mine/pairing-code")).status).toBe(200);

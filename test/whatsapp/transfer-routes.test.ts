@@ -189,7 +189,30 @@ describe.each(ADAPTERS)("WhatsApp import/export/backup routes on %s", (adapter) 
     expect(await exportJson(t, "keep")).toEqual(before.files);
     expect(await (await send(t, "GET", url("keep", "/backups"))).json()).toEqual(before.backups);
     expect(await Session.fromID(h.deps, ref)).toEqual(before.record);
-    expect((await importJson(t, "ghost", folder)).status).toBe(404);
+  });
+
+  it("an import into an id the tenant does not have creates it, disconnected (seed 004's one-call backup)", async () => {
+    const t = await h.createTenant({ scopes: ["export"] });
+    const folder = authFolder();
+    const bad = await importJson(t, "fresh", { session_data: { "creds.json": "{" }, session_id: "default" });
+    expect([bad.status, (await bad.json()).code]).toEqual([400, "auth_state.import_invalid"]);
+    expect(await Session.fromID(h.deps, { tenantId: t.tenantId, sessionId: "fresh" })).toBeNull(); // nothing left
+    const res = await importJson(t, "fresh", { session_data: folder, session_id: "default" });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({
+      sessionId: "fresh",
+      files: 4,
+      generation: 1,
+      paired: true,
+      created: true,
+    });
+    const created = await Session.fromID(h.deps, { tenantId: t.tenantId, sessionId: "fresh" });
+    // No connector takes it until asked; linked creds do not expire.
+    expect(created).toMatchObject({ desired: "disconnected", status: "disconnected", paired: true });
+    expect(created?.expiresAt).toBeUndefined();
+    expect(await exportJson(t, "fresh")).toEqual(folder);
+    const again = await importJson(t, "fresh", folder);
+    expect([again.status, (await again.json()).created]).toEqual([200, false]);
   });
 
   it("import and restore are refused with 409 while a connector holds the session", async () => {

@@ -1,6 +1,6 @@
 import * as Archive from "../archive/index.js";
 import * as AuthState from "../auth-state/stored.js";
-import type { SessionRef } from "../session/index.js";
+import * as Session from "../session/index.js";
 import {
   publishReplacedState,
   requireSession,
@@ -30,7 +30,7 @@ export interface ImportResult {
  */
 export async function importFiles(
   ctx: WhatsAppContext,
-  ref: SessionRef,
+  ref: Session.SessionRef,
   files: AuthState.AuthFileMap,
 ): Promise<ImportResult> {
   await requireSession(ctx, ref);
@@ -47,26 +47,42 @@ export async function importFiles(
 export type Upload = { format: "tar"; bytes: Uint8Array } | { format: "json"; body: unknown };
 
 /**
- * `importFiles` for an upload as it arrived: the session is looked up first (404 before any
- * parsing), then the archive is read with size guards (`archive.*` codes), then imported.
+ * `importFiles` for an upload as it arrived: the archive is read with size guards (`archive.*`
+ * codes), then imported. An id the tenant does not have yet is created for it (seed 004's one-call
+ * backup, `created: true`): only once the files have passed every check, and disconnected, so no
+ * connector takes it before the state is in; if the import then fails, it is removed again.
  */
 export async function importArchive(
   ctx: WhatsAppContext,
-  ref: SessionRef,
+  ref: Session.SessionRef,
   upload: Upload,
-): Promise<ImportResult> {
-  await requireSession(ctx, ref);
+  options: { unpairedTtlMs?: number } = {},
+): Promise<ImportResult & { created: boolean }> {
+  const existing = await Session.fromID(ctx, ref);
   const files =
     upload.format === "tar"
       ? await Archive.readTarArchive(upload.bytes)
       : Archive.readJsonFileMap(upload.body);
-  return importFiles(ctx, ref, files);
+  if (existing) return { ...(await importFiles(ctx, ref, files)), created: false };
+  AuthState.validateAuthFiles(files);
+  try {
+    await Session.create(ctx, ref, { ...options, desired: "disconnected" });
+  } catch (error) {
+    if (!(error instanceof Session.SessionExistsError)) throw error;
+    return { ...(await importFiles(ctx, ref, files)), created: false }; // created meanwhile
+  }
+  try {
+    return { ...(await importFiles(ctx, ref, files)), created: true };
+  } catch (error) {
+    await Session.remove(ctx, ref).catch(() => undefined); // the import's error matters more
+    throw error;
+  }
 }
 
 /** `exportFiles` as a tar.gz of the folder, or the seed 004 JSON map. Same errors. */
 export async function exportArchive(
   ctx: WhatsAppContext,
-  ref: SessionRef,
+  ref: Session.SessionRef,
   format: "tar" | "json",
 ): Promise<{ format: "tar"; bytes: Uint8Array } | { format: "json"; files: AuthState.AuthFileMap }> {
   const files = await exportFiles(ctx, ref);
@@ -80,13 +96,19 @@ export async function exportArchive(
  * callers allowed to export. Throws `SessionNotFoundError`, `auth_state.not_found` (no state yet),
  * or the typed error naming a missing or corrupt blob.
  */
-export async function exportFiles(ctx: WhatsAppContext, ref: SessionRef): Promise<AuthState.AuthFileMap> {
+export async function exportFiles(
+  ctx: WhatsAppContext,
+  ref: Session.SessionRef,
+): Promise<AuthState.AuthFileMap> {
   await requireSession(ctx, ref);
   return AuthState.exportAuthFiles(authDeps(ctx), ref);
 }
 
 /** The session's kept snapshots, newest first (empty when it has no state). Throws `SessionNotFoundError`. */
-export async function listBackups(ctx: WhatsAppContext, ref: SessionRef): Promise<AuthState.BackupInfo[]> {
+export async function listBackups(
+  ctx: WhatsAppContext,
+  ref: Session.SessionRef,
+): Promise<AuthState.BackupInfo[]> {
   await requireSession(ctx, ref);
   return AuthState.listBackups(authDeps(ctx), ref);
 }
@@ -98,7 +120,7 @@ export async function listBackups(ctx: WhatsAppContext, ref: SessionRef): Promis
  */
 export async function restoreBackup(
   ctx: WhatsAppContext,
-  ref: SessionRef,
+  ref: Session.SessionRef,
   generation: number,
 ): Promise<{ generation: number }> {
   const kept = await listBackups(ctx, ref);

@@ -6,6 +6,7 @@ import { indexEntry, iso, isSessionSk, recordKey, toAttrs, toSession } from "./r
 import {
   type CreateInput,
   CreateInputSchema,
+  type Desired,
   type LeaseRef,
   type ObservedPatch,
   type Session,
@@ -23,22 +24,24 @@ export const DEFAULT_UNPAIRED_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Creates a session that wants to be connected (status `pending`, in the connector index with a
- * free lease). Validates `input`; generates `wa_<ulid>` when no id is given. Throws
- * `SessionExistsError` when the tenant already has this id.
+ * free lease), or with `desired: "disconnected"` one no connector picks up (status
+ * `disconnected`: a session made to receive an import). Validates `input`; generates
+ * `wa_<ulid>` when no id is given. Throws `SessionExistsError` when the tenant already has this id.
  */
 export async function create(
   ctx: SessionContext,
   input: CreateInput & { tenantId: string },
-  options: { unpairedTtlMs?: number } = {},
+  options: { unpairedTtlMs?: number; desired?: Desired } = {},
 ): Promise<Session> {
+  const desired = options.desired ?? "connected";
   const parsed = CreateInputSchema.parse({ sessionId: input.sessionId, phoneNumber: input.phoneNumber });
   const now = ctx.clock();
   const session: Omit<Session, "version"> = {
     sessionId: parsed.sessionId ?? `wa_${ulid(now)}`,
     tenantId: input.tenantId,
     ...(parsed.phoneNumber ? { phoneNumber: parsed.phoneNumber } : {}),
-    status: "pending",
-    desired: "connected",
+    status: desired === "connected" ? "pending" : "disconnected",
+    desired,
     paired: false,
     createdAt: iso(now),
     updatedAt: iso(now),
@@ -47,13 +50,12 @@ export async function create(
     leaseExpiresAt: 0,
     epoch: 0,
   };
-  const index = indexEntry("connected", 0)!;
+  const index = indexEntry(desired, 0);
   try {
     const row = await ctx.storage.records.create({
       ...recordKey(session),
       attrs: toAttrs(session),
-      gsi1pk: index.pk,
-      gsi1sk: index.sk,
+      ...(index ? { gsi1pk: index.pk, gsi1sk: index.sk } : {}),
     });
     return toSession(row);
   } catch (error) {

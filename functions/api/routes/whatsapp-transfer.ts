@@ -15,6 +15,16 @@ import { BINARY, NO_STORE, SessionParams } from "./whatsapp-schemas.js";
 
 const base = { tags: ["whatsapp"], security: API_KEY_SECURITY };
 
+const ImportResultSchema = z
+  .object({
+    sessionId: z.string(),
+    files: z.number().int(),
+    generation: z.number().int(),
+    paired: z.boolean(),
+    created: z.boolean(),
+  })
+  .openapi("WhatsAppImportResult");
+
 const importRoute = createRoute({
   ...base,
   middleware: requireTenant(),
@@ -22,7 +32,7 @@ const importRoute = createRoute({
   path: "/whatsapp/sessions/{id}/import",
   summary: "Replace the session's credentials with a folder (tar.gz) or the seed 004 JSON map",
   description:
-    "Refused while a connector runs the session (409): disconnect it first. A bad archive is refused with an `archive.*` or `auth_state.import_invalid` code and changes nothing. The previous state stays restorable as a backup.",
+    "Refused while a connector runs the session (409): disconnect it first. A bad archive is refused with an `archive.*` or `auth_state.import_invalid` code and changes nothing. The previous state stays restorable as a backup. An id the tenant does not have yet is created for the import (201, `created: true`), disconnected: start it with `POST …/reuse`.",
   request: {
     params: SessionParams,
     body: {
@@ -35,18 +45,10 @@ const importRoute = createRoute({
     },
   },
   responses: {
-    200: {
-      description: "Imported",
-      content: {
-        "application/json": {
-          schema: z.object({
-            sessionId: z.string(),
-            files: z.number().int(),
-            generation: z.number().int(),
-            paired: z.boolean(),
-          }),
-        },
-      },
+    200: { description: "Imported", content: { "application/json": { schema: ImportResultSchema } } },
+    201: {
+      description: "Session created (disconnected) and imported",
+      content: { "application/json": { schema: ImportResultSchema } },
     },
     ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
   },
@@ -134,8 +136,10 @@ export function createWhatsAppTransferRoutes(): OpenAPIHono<AppEnv> {
       const upload: Lifecycle.Upload = isJson
         ? { format: "json", body: await c.req.json() }
         : { format: "tar", bytes: new Uint8Array(await c.req.arrayBuffer()) };
-      const result = await Lifecycle.importArchive(c.var.deps, ref(c), upload);
-      return c.json({ sessionId: c.req.valid("param").id, ...result }, 200);
+      const { unpairedTtlMs } = c.var.deps.config;
+      const result = await Lifecycle.importArchive(c.var.deps, ref(c), upload, { unpairedTtlMs });
+      const body = { sessionId: c.req.valid("param").id, ...result };
+      return result.created ? c.json(body, 201) : c.json(body, 200);
     })
     .openapi(exportRoute, async (c) => {
       const out = await Lifecycle.exportArchive(c.var.deps, ref(c), c.req.valid("query").format);
