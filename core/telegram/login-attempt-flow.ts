@@ -1,3 +1,4 @@
+import type { WebhookEvent } from "../webhook/index.js";
 import { toTelegramError } from "./errors.js";
 import type { SignedIn } from "./login.js";
 import {
@@ -30,19 +31,23 @@ export interface VerifyInput {
 }
 
 /**
- * Step 1 of a code login. When the tenant already has an active session for this phone, answers
- * `session_exists` and sends nothing (seed 002). Otherwise connects a fresh client (a new auth key),
- * asks Telegram to send a code, and keeps the pre-login key as a pending attempt (`login-attempt.ts`).
- * Telegram failures become API problems (`telegram.flood_wait`, `telegram.unreachable`, …).
+ * Step 1 of a code login. When the tenant already has a session for this phone that still works,
+ * answers `session_exists` and sends nothing (seed 002): the stored key is checked first (`getMe`,
+ * as `POST …/check` does), and one Telegram has dropped is marked dead (with its webhook) and a new
+ * code is sent instead. A session leased by a consumer is in use, so it is not checked. Otherwise
+ * connects a fresh client (a new auth key), asks Telegram to send a code, and keeps the pre-login
+ * key as a pending attempt (`login-attempt.ts`). Telegram failures become API problems
+ * (`telegram.flood_wait`, `telegram.unreachable`, …).
  */
 export async function requestCode(
   ctx: TelegramSession.TelegramContext,
   tenantId: string,
   input: RequestCodeInput,
+  options: { emit?: (event: WebhookEvent) => Promise<void> } = {},
 ): Promise<RequestCodeResult> {
   const phoneNumber = `+${input.phoneNumber.replace(/\D/g, "")}`;
   const existing = await TelegramSession.findUsableByPhone(ctx, tenantId, phoneNumber);
-  if (existing) {
+  if (existing && (await stillWorks(ctx, existing, options))) {
     return {
       status: "session_exists",
       sessionId: existing.sessionId,
@@ -138,4 +143,19 @@ async function signIn(
     code: input.code,
     ...(input.password === undefined ? {} : { password: input.password }),
   });
+}
+
+/** Whether a stored active session's key still works: leased (in use) counts as yes. */
+async function stillWorks(
+  ctx: TelegramSession.TelegramContext,
+  session: TelegramSession.TelegramSession,
+  options: { emit?: (event: WebhookEvent) => Promise<void> },
+): Promise<boolean> {
+  if (session.lease && session.lease.expiresAt > ctx.clock()) return true;
+  try {
+    return (await TelegramSession.checkSession(ctx, session, options)).alive;
+  } catch (err) {
+    if (err instanceof TelegramSession.SessionLeasedError) return true; // taken meanwhile: in use
+    throw err;
+  }
 }

@@ -108,6 +108,34 @@ describe.each(ADAPTERS)("Telegram end to end through the API (%s)", (adapter) =>
     expect(peer.stats().sendCode[digits(p)]).toBe(2);
   });
 
+  it("asking for a code checks the stored session first: a revoked key gets a new code, not session_exists (seed 002)", async () => {
+    const p = phone(7);
+    await peer.upsertAccount(p, { firstName: "Grace" });
+    const phoneCodeHash = await sendCode(p);
+    const verified = await post(h, "/verify", { phoneNumber: p, phoneCodeHash, code: codeOf(p) });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(201);
+    const { sessionId } = verified.body as { sessionId: string };
+    // Still good: answered from storage after a getMe, no code sent.
+    expect((await post(h, "/code", { phoneNumber: p })).body).toMatchObject({
+      status: "session_exists",
+      sessionId,
+    });
+    expect(peer.stats().sendCode[digits(p)]).toBe(1);
+
+    expect(peer.revoke(p)).toBeGreaterThan(0);
+    const receiver = await startReceiver(0);
+    await h.call(apiKey, "POST", "/v1/webhooks", { url: receiver.url, events: ["telegram.session.dead"] });
+    const again = await post(h, "/code", { phoneNumber: p });
+    expect(again.body).toMatchObject({ status: "code_sent", phoneNumber: p });
+    expect(peer.stats().sendCode[digits(p)]).toBe(2);
+    const stored = await (await h.call(apiKey, "GET", `/v1/telegram/sessions/${sessionId}`)).json();
+    expect(stored).toMatchObject({ status: "dead", deadReason: "AUTH_KEY_UNREGISTERED" });
+    await receiver.close();
+    expect(receiver.received.map((r) => JSON.parse(r.body).data)).toEqual([
+      { sessionId, reason: "AUTH_KEY_UNREGISTERED" },
+    ]);
+  });
+
   it("2FA: password_required with the hint, then a wrong password, then the right one", async () => {
     const p = phone(2);
     await peer.upsertAccount(p, { password: "s3cret", hint: "pet's name" });

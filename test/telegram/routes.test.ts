@@ -260,18 +260,34 @@ describe.each(ADAPTERS)("Telegram session routes (%s)", (adapter) => {
     expect(after).toMatchObject({ status: "active", deadReason: null, lease: null });
   });
 
-  it("code: a session for the phone answers session_exists without contacting Telegram", async () => {
-    await importJson({
+  it("code: a stored session is checked before session_exists; a leased one is not (it is in use)", async () => {
+    const { sessionId } = await importJson({
       descriptor: descriptor(telethonString(2, [149, 154, 167, 51], 443, authKey(6)), {
         phone_number: "+15550177001",
       }),
     });
-    const res = await h.call(key, "POST", "/v1/telegram/sessions/code", { phoneNumber: "+1 555 017 7001" });
+    const ask = () => h.call(key, "POST", "/v1/telegram/sessions/code", { phoneNumber: "+1 555 017 7001" });
+    // Leased by a consumer: answered from storage, Telegram is not contacted.
+    const leased = await h.call(key, "POST", `/v1/telegram/sessions/${sessionId}/lease`, { holder: "bot" });
+    const { leaseId } = (await leased.json()) as { leaseId: string };
+    const res = await ask();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       status: "session_exists",
+      sessionId,
       accountId: "8312419180",
       phoneNumber: "+15550177001",
+    });
+    // Free: it is checked first, and with Telegram unreachable that is a 503, never "dead".
+    await h.call(key, "DELETE", `/v1/telegram/sessions/${sessionId}/lease?leaseId=${leaseId}`);
+    const unchecked = await ask();
+    expect([unchecked.status, ((await unchecked.json()) as { code: string }).code]).toEqual([
+      503,
+      "telegram.unreachable",
+    ]);
+    expect(await (await h.call(key, "GET", `/v1/telegram/sessions/${sessionId}`)).json()).toMatchObject({
+      status: "active",
+      lease: null,
     });
     // Nothing pending: verify for an unknown hash is code_expired, not a 500.
     const verify = await h.call(key, "POST", "/v1/telegram/sessions/verify", {

@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import * as TelegramSession from "../../../core/telegram/session/index.js";
-import * as Webhook from "../../../core/webhook/index.js";
 import type { AppEnv } from "../env.js";
 import { problemResponses } from "../problem.js";
 import { createRouter } from "../router.js";
+import { requestEmitter } from "../webhook-emit.js";
 import { SessionParams, tenantRoute } from "./telegram-schemas.js";
 
 /**
@@ -84,16 +84,8 @@ export function createTelegramLivenessRoutes(): OpenAPIHono<AppEnv> {
   return createRouter()
     .openapi(check, async (c) => {
       const ref = { tenantId: c.var.principal.tenantId, sessionId: c.req.valid("param").id };
-      // A key found dead is reported to the tenant's webhooks (first attempt now, retries by the
-      // long-running dispatcher); a webhook failure does not change the answer.
-      const dispatcher = Webhook.startWebhookDispatcher(c.var.deps, { loop: false });
-      const emit = (event: Webhook.WebhookEvent) =>
-        dispatcher.emit(event).catch((err: unknown) => {
-          c.var.log.warn(
-            { code: (err as { code?: string }).code },
-            "telegram.session.dead webhook not queued",
-          );
-        });
+      // A key found dead is reported to the tenant's webhooks.
+      const emit = requestEmitter(c.var);
       return c.json(await TelegramSession.checkSession(c.var.deps, ref, { emit }), 200);
     })
     .openapi(lease, async (c) => {

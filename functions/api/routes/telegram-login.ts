@@ -4,6 +4,7 @@ import * as TelegramSession from "../../../core/telegram/session/index.js";
 import type { AppEnv } from "../env.js";
 import { problemResponses } from "../problem.js";
 import { createRouter } from "../router.js";
+import { requestEmitter } from "../webhook-emit.js";
 import { retryAfterHeader, SessionViewSchema, tenantRoute, toView } from "./telegram-schemas.js";
 
 /**
@@ -87,7 +88,8 @@ export function createTelegramLoginRoutes(): OpenAPIHono<AppEnv> {
   router.use("/telegram/*", retryAfterHeader());
   return router
     .openapi(code, async (c) => {
-      const result = await requestCode(c.var.deps, c.var.principal.tenantId, c.req.valid("json"));
+      const emit = requestEmitter(c.var);
+      const result = await requestCode(c.var.deps, c.var.principal.tenantId, c.req.valid("json"), { emit });
       return c.json(result, 200);
     })
     .openapi(verify, async (c) => {
