@@ -66,17 +66,28 @@ export async function attemptDue(ctx: WebhookContext, options: DeliveryOptions =
   return attempted;
 }
 
+/** The newest `LIST_LIMIT` deliveries of a webhook, newest first (the cleanup job keeps 30 days). */
 export async function listDeliveries(
   ctx: Pick<WebhookContext, "storage">,
   tenantId: string,
   webhookId: string,
 ): Promise<Delivery[]> {
-  const page = await ctx.storage.records.query(`t#${tenantId}`, {
-    skPrefix: `whd#${webhookId}#`,
-    limit: 1000,
-  });
-  return page.items.map(toDelivery).reverse();
+  // Delivery ids are ULIDs, so sort-key order is creation order: keep the tail of the partition.
+  let newest: StoredRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await ctx.storage.records.query(`t#${tenantId}`, {
+      skPrefix: `whd#${webhookId}#`,
+      limit: 1000,
+      cursor,
+    });
+    newest = [...newest, ...page.items].slice(-LIST_LIMIT);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return newest.map(toDelivery).reverse();
 }
+
+const LIST_LIMIT = 1000;
 
 // --- Internal helpers ---
 
