@@ -106,10 +106,16 @@ const ROWS: Record<string, Row> = {
   ),
   "POST /v1/telegram/sessions/import": tenant(
     201,
-    () => ({
-      path: "/v1/telegram/sessions/import",
-      body: { sessionString: gramjsString(2, "149.154.167.51", 443, authKey(7_777)) },
-    }),
+    () => {
+      // A fresh key each time the body is read (once per column): a key is stored once at most.
+      let next = 7_777;
+      return {
+        path: "/v1/telegram/sessions/import",
+        get body() {
+          return { sessionString: gramjsString(2, "149.154.167.51", 443, authKey(next++)) };
+        },
+      };
+    },
     201,
   ),
   "GET /v1/telegram/sessions": tenant(200, () => ({ path: "/v1/telegram/sessions" }), 200),

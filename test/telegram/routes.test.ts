@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { StringSession } from "telegram/sessions/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as TelegramSession from "../../core/telegram/session/index.js";
 import { ADAPTERS, createTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import {
   authKey,
@@ -124,7 +125,39 @@ describe.each(ADAPTERS)("Telegram session routes (%s)", (adapter) => {
       const parsed = new StringSession(gram);
       expect(parsed.dcId).toBe(imported.dcId);
       expect(Buffer.from((parsed as unknown as { _key: Buffer })._key).equals(k)).toBe(true);
+      // Every case carries the same key: deleting the session frees it for the next import.
+      expect((await h.call(key, "DELETE", `/v1/telegram/sessions/${imported.sessionId}`)).status).toBe(204);
     }
+  });
+
+  it("one stored session per auth key: a second import is 409, in any tenant, until the first is deleted or dead", async () => {
+    const string = telethonString(2, [149, 154, 167, 51], 443, authKey(90));
+    const first = await importJson({ sessionString: string });
+    const again = await h.call(key, "POST", "/v1/telegram/sessions/import", { sessionString: string });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({
+      code: "telegram.session.duplicate_key",
+      sessionId: first.sessionId,
+    });
+    // Another tenant learns no session id, only that the key is taken.
+    const other = await h.tenant();
+    const elsewhere = await h.call(other.apiKey, "POST", "/v1/telegram/sessions/import", {
+      sessionString: string,
+    });
+    expect(elsewhere.status).toBe(409);
+    const problem = (await elsewhere.json()) as Record<string, unknown>;
+    expect(problem.code).toBe("telegram.session.duplicate_key");
+    expect(JSON.stringify(problem)).not.toContain(first.sessionId);
+    // Deleted: the key is free again.
+    expect((await h.call(key, "DELETE", `/v1/telegram/sessions/${first.sessionId}`)).status).toBe(204);
+    const moved = await h.call(other.apiKey, "POST", "/v1/telegram/sessions/import", {
+      sessionString: string,
+    });
+    expect(moved.status).toBe(201);
+    // Dead: a later import takes the claim over (the key will be found dead again on check).
+    const { sessionId } = (await moved.json()) as { sessionId: string };
+    await TelegramSession.markDead(h.deps, { tenantId: other.tenantId, sessionId }, "AUTH_KEY_UNREGISTERED");
+    expect((await importJson({ sessionString: string })).format).toBe("telethon");
   });
 
   it("imports a .session file as multipart/form-data", async () => {

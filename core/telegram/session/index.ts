@@ -6,6 +6,7 @@ export {
   SessionNotFoundError,
 } from "./errors.js";
 export { type ImportRequest, importSession } from "./import.js";
+export { DuplicateKeyError } from "./key-claim.js";
 export {
   acquireLease,
   assertUsableBy,

@@ -2,6 +2,7 @@ import { ulid } from "ulid";
 import { AlreadyExistsError, ConditionFailedError } from "../../error.js";
 import { type ExportFormat, serialize } from "../codecs/index.js";
 import { SessionNotFoundError } from "./errors.js";
+import { claimKey, releaseKey } from "./key-claim.js";
 import { assertUsableBy } from "./lease.js";
 import {
   e164,
@@ -26,9 +27,10 @@ export interface CreateInput {
 }
 
 /**
- * Stores a new active session: the encrypted secret first (a record never points at a missing
- * blob), then the record, then the phone lookup (a later login or import for the same phone
- * repoints it: the newest session wins).
+ * Stores a new active session: the claim on its auth key first (`DuplicateKeyError`, 409, while
+ * a live session anywhere holds the key), then the encrypted secret (a record never points at a
+ * missing blob), then the record, then the phone lookup (a later login or import for the same
+ * phone repoints it: the newest session wins).
  */
 export async function create(ctx: TelegramContext, input: CreateInput): Promise<TelegramSession> {
   const now = ctx.clock();
@@ -46,13 +48,15 @@ export async function create(ctx: TelegramContext, input: CreateInput): Promise<
     lastCheckedAt: null,
     lease: null,
   };
+  await claimKey(ctx, input.secret.authKey, ref);
   const blob = secretBlobKey(ref);
-  await ctx.vault.put(blob, encodeSecret(input.secret));
   let record: TelegramSession;
   try {
+    await ctx.vault.put(blob, encodeSecret(input.secret));
     record = toSession(await ctx.storage.records.create({ ...sessionKey(ref), attrs: toAttrs(session) }));
   } catch (err) {
-    await ctx.vault.delete(blob);
+    await ctx.vault.delete(blob).catch(() => undefined); // the original error matters more
+    await releaseKey(ctx, input.secret.authKey, ref).catch(() => undefined);
     throw err;
   }
   if (session.phoneNumber) await pointPhone(ctx, input.tenantId, session.phoneNumber, ref.sessionId);
@@ -101,8 +105,11 @@ export async function findUsableByPhone(
 /** Deletes the record, then the secret, then the phone lookup if it still points here. 404 when absent. */
 export async function remove(ctx: TelegramContext, ref: SessionRef): Promise<void> {
   const session = await requireSession(ctx, ref);
+  // The key's claim goes too; a secret that no longer reads leaves a claim a later import takes over.
+  const secret = await loadSecret(ctx, ref).catch(() => null);
   await ctx.storage.records.delete(sessionKey(ref));
   await ctx.vault.delete(secretBlobKey(ref));
+  if (secret) await releaseKey(ctx, secret.authKey, ref);
   if (!session.phoneNumber) return;
   try {
     await ctx.storage.records.delete(phoneKey(ref.tenantId, session.phoneNumber), {
