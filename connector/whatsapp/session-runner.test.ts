@@ -13,7 +13,9 @@ import { startSessionRunner } from "./session-runner.js";
 
 /** The disconnect policy and the runner's publishing, through the real runner against a stub socket (issue 3). */
 
-async function setup(options: { phoneNumber?: string; backoffBaseMs?: number } = {}) {
+async function setup(
+  options: { phoneNumber?: string; backoffBaseMs?: number; logoutRequested?: boolean } = {},
+) {
   const storage = createMemoryStorage();
   const faults = { failPuts: false };
   const blobs: Blobs = {
@@ -28,6 +30,7 @@ async function setup(options: { phoneNumber?: string; backoffBaseMs?: number } =
     ...ref,
     ...(options.phoneNumber ? { phoneNumber: options.phoneNumber } : {}),
   });
+  if (options.logoutRequested) await WhatsAppSession.requestLogout(ctx, ref);
   const epoch = (await WhatsAppSession.acquireLease(ctx, ref, "c1", 60_000))!;
   const stubs = createStubSocketFactory({ pairingCode: "WXYZ5678" });
   const events: SessionEvent[] = [];
@@ -101,6 +104,18 @@ describe("session runner against a stub socket", () => {
     expect(t.events.at(-1)?.type).toBe("session.logged_out");
     await new Promise((r) => setTimeout(r, 60));
     expect(t.stubs.sockets).toHaveLength(1);
+  });
+
+  it("a session taken only to be logged out (requestLogout) logs out once the socket opens and wipes its keys", async () => {
+    const t = await setup({ logoutRequested: true });
+    const sock = await t.stubs.nth(1);
+    sock.open();
+    await t.status("logged_out");
+    await t.runner.done;
+    expect(sock.loggedOut).toBe(true);
+    expect(await sessionBlobs(t)).toEqual([]);
+    expect(await t.session()).toMatchObject({ status: "logged_out", desired: "disconnected" });
+    expect(t.events.map((e) => e.type)).not.toContain("session.connected");
   });
 
   it("440 connection replaced: conflict, desired disconnected, never a second socket", async () => {

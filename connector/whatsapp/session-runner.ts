@@ -43,6 +43,8 @@ export function startSessionRunner(deps: SessionRunnerDeps, lease: WhatsAppSessi
   let attempt = 0;
   const reconnectsAt: number[] = [];
   let phoneNumber: string | undefined;
+  /** Taken only to unlink the device (`requestLogout`, a delete): log out once the socket opens. */
+  let logoutOnOpen = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let seenTimer: NodeJS.Timeout | undefined;
   let finish!: () => void;
@@ -106,6 +108,11 @@ export function startSessionRunner(deps: SessionRunnerDeps, lease: WhatsAppSessi
   }
 
   function onOpen(state: DurableAuthState): void {
+    if (logoutOnOpen) {
+      log.info(ids, "connected to log out (session being deleted)");
+      void stop("logout");
+      return;
+    }
     attempt = 0;
     const now = deps.clock();
     const account = accountOf(state.state.creds);
@@ -222,6 +229,7 @@ export function startSessionRunner(deps: SessionRunnerDeps, lease: WhatsAppSessi
       () => null,
     );
     phoneNumber = session?.phoneNumber;
+    logoutOnOpen = session?.logoutRequested === true;
     await connect();
   })().catch((error) => {
     log.error({ ...ids, err: errorCode(error) }, "session runner crashed");

@@ -263,6 +263,22 @@ describe.each(ADAPTERS)("WhatsApp end to end: API, connector processes, local pe
     expect(live.max()).toEqual(Object.fromEntries(jids.map((j) => [j, 1])));
   }, 240_000);
 
+  it("DELETE of a paired session nobody runs has a connector log it out: the device is unlinked at the peer", async () => {
+    // After its 440, the QR session is paired, linked and idle (desired disconnected).
+    const idle = await record(qrSession.id);
+    expect(idle).toMatchObject({ paired: true, desired: "disconnected", leaseOwner: null });
+    expect(peer.stats().linkedDevices).toContain(qrSession.jid);
+    const deleted = await h.app.request(`/v1/whatsapp/sessions/${qrSession.id}`, {
+      method: "DELETE",
+      headers: h.headers(tenant.apiKey),
+    });
+    expect(deleted.status).toBe(204);
+    expect(peer.stats().linkedDevices).not.toContain(qrSession.jid);
+    expect((await api("GET", `/${qrSession.id}`)).status).toBe(404);
+    const prefix = `t/${tenant.tenantId}/wa/${qrSession.id}/`;
+    expect((await store.storage.blobs.list(prefix)).items).toEqual([]);
+  }, 240_000);
+
   it("logout from the peer ends in logged_out with the key material wiped", async () => {
     const prefix = `t/${tenant.tenantId}/wa/${codeSession.id}/`;
     expect((await store.storage.blobs.list(prefix)).items.length).toBeGreaterThan(0);

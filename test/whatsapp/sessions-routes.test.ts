@@ -205,7 +205,7 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
     expect(await reuse("r")).toMatchObject({ reused: false, sessionId: "r", reason: "logged_out" });
   });
 
-  it("disconnect keeps the credentials; delete of an idle session wipes every blob and the record (204)", async () => {
+  it("disconnect keeps the credentials; delete of an idle paired session has a connector log it out, then wipes everything (204)", async () => {
     const t = await h.createTenant({ scopes: ["export"] });
     await call(t, "POST", "", { sessionId: "d" });
     await call(t, "POST", "/d/disconnect");
@@ -219,7 +219,9 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
 
     const prefix = `t/${t.tenantId}/wa/d/`;
     expect((await blobKeys(store.storage, prefix)).length).toBeGreaterThan(0);
+    const connector = fakeConnectorIdleLogout(h, { tenantId: t.tenantId, sessionId: "d" });
     expect((await call(t, "DELETE", "/d")).status).toBe(204);
+    expect(await connector).toBe("logged out");
     expect(await blobKeys(store.storage, prefix)).toEqual([]);
     expect((await call(t, "GET", "/d")).status).toBe(404);
     expect((await call(t, "DELETE", "/d")).status).toBe(404);
@@ -227,6 +229,25 @@ describe.each(ADAPTERS)("WhatsApp session routes on %s", (adapter) => {
     expect((await call(t, "POST", "", { sessionId: "d" })).status).toBe(201); // the id is free again, state fresh
     expect((await call(t, "POST", "/d/reuse")).status).toBe(200);
     expect(await (await call(t, "POST", "/d/reuse")).json()).toMatchObject({ reason: "no_credentials" });
+
+    // Never paired: nothing to unlink, deleted at once. Paired with no connector to answer:
+    // deleted after the wait, out of the connector index first, and said not to be unlinked.
+    const ref = { tenantId: t.tenantId, sessionId: "d" };
+    const startedAt = Date.now();
+    expect(await Lifecycle.removeSession(h.deps, ref, { logoutWaitMs: 5_000 })).toMatchObject({
+      loggedOut: false,
+    });
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    await call(t, "POST", "", { sessionId: "lonely" });
+    await call(t, "POST", "/lonely/disconnect");
+    await importFolder(t, "lonely", authFolder());
+    const lonely = { tenantId: t.tenantId, sessionId: "lonely" };
+    expect((await Session.fromID(h.deps, lonely))?.paired).toBe(true);
+    expect(await Lifecycle.removeSession(h.deps, lonely, { logoutWaitMs: 300 })).toMatchObject({
+      loggedOut: false,
+    });
+    expect(await Session.fromID(h.deps, lonely)).toBeNull();
+    expect(await blobKeys(store.storage, `t/${t.tenantId}/wa/lonely/`)).toEqual([]);
   });
 
   it("delete of a running session: its connector is asked to log out first, then everything is wiped (204)", async () => {
@@ -305,6 +326,24 @@ function t0(t: HarnessTenant): HarnessTenant {
  * renewal it sees `logoutRequested`, unlinks the device, wipes the keys, publishes `logged_out`
  * and releases the lease. Polls faster than the real 10 s renewal.
  */
+/** What a connector does with a session `requestLogout` hands it: take it, log out, wipe, let go. */
+async function fakeConnectorIdleLogout(h: AppHarness, ref: Session.SessionRef): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const session = await Session.fromID(h.deps, ref);
+    if (session?.logoutRequested && session.desired === "connected" && session.leaseOwner === null) {
+      const epoch = await Session.acquireLease(h.deps, ref, "connector-logout", 30_000);
+      if (epoch === null) return "lease refused";
+      const lease = { ...ref, owner: "connector-logout", epoch };
+      await wipeAuthState({ records: h.deps.storage.records, vault: h.deps.vault }, lease);
+      await Session.publish(h.deps, lease, { status: "logged_out", desired: "disconnected", account: null });
+      await Session.releaseLease(h.deps, lease);
+      return "logged out";
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return "never asked";
+}
+
 async function fakeConnectorLogout(h: AppHarness, lease: Session.LeaseRef): Promise<string> {
   for (let i = 0; i < 200; i++) {
     const session = await Session.renewLease(h.deps, lease, 30_000);

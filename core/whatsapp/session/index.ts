@@ -22,5 +22,6 @@ export {
   remove,
   requestConnect,
   requestDisconnect,
+  requestLogout,
   type SessionContext,
 } from "./session.js";

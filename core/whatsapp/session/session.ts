@@ -110,6 +110,19 @@ export async function requestConnect(
 }
 
 /**
+ * Hands a session nobody runs to a connector only to unlink its device (a logout needs a socket):
+ * wanted connected again, with `logoutRequested`, so a connector takes it, and its runner logs
+ * out as soon as the socket opens (status `logged_out`, key material wiped). Throws `SessionNotFoundError`.
+ */
+export async function requestLogout(ctx: SessionContext, ref: SessionRef): Promise<Session> {
+  return updateWithRetry(ctx, ref, (current, now) => {
+    const set: Attrs = { desired: "connected", logoutRequested: true, updatedAt: iso(now) };
+    if (current.leaseOwner === null) set.status = "pending";
+    return { set, gsi1: indexEntry("connected", current.leaseExpiresAt) };
+  });
+}
+
+/**
  * Asks for the session to be disconnected: out of the connector index; its owner stops it.
  * `logout`: the owner also unlinks the device and wipes the key material (status `logged_out`);
  * when nobody owns the session, the caller wipes it itself (`wipeAuthState`).

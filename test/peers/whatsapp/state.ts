@@ -75,6 +75,8 @@ export interface PeerState {
 
 /** `GET /stats`. Counts are keyed by device jid. */
 export interface PeerStats {
+  /** Device jids currently linked (a logout or an unlink from the phone removes one). */
+  linkedDevices: string[];
   liveSockets: Record<string, number>;
   logins: Record<string, number>;
   failedLogins: Record<string, number>;
@@ -140,6 +142,7 @@ export function snapshotStats(state: PeerState): PeerStats {
   const live: Record<string, number> = {};
   for (const [jid, set] of state.live) live[jid] = set.size;
   return {
+    linkedDevices: [...state.devices.keys()],
     liveSockets: live,
     logins: Object.fromEntries(state.logins),
     failedLogins: Object.fromEntries(state.failedLogins),
