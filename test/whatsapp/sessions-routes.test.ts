@@ -321,11 +321,6 @@ function t0(t: HarnessTenant): HarnessTenant {
   return { ...t, apiKey: "sv_not_a_key" };
 }
 
-/**
- * What the connector does on a logout request (connector/whatsapp/session-runner.ts): on its next
- * renewal it sees `logoutRequested`, unlinks the device, wipes the keys, publishes `logged_out`
- * and releases the lease. Polls faster than the real 10 s renewal.
- */
 /** What a connector does with a session `requestLogout` hands it: take it, log out, wipe, let go. */
 async function fakeConnectorIdleLogout(h: AppHarness, ref: Session.SessionRef): Promise<string> {
   for (let i = 0; i < 200; i++) {
@@ -333,30 +328,34 @@ async function fakeConnectorIdleLogout(h: AppHarness, ref: Session.SessionRef): 
     if (session?.logoutRequested && session.desired === "connected" && session.leaseOwner === null) {
       const epoch = await Session.acquireLease(h.deps, ref, "connector-logout", 30_000);
       if (epoch === null) return "lease refused";
-      const lease = { ...ref, owner: "connector-logout", epoch };
-      await wipeAuthState({ records: h.deps.storage.records, vault: h.deps.vault }, lease);
-      await Session.publish(h.deps, lease, { status: "logged_out", desired: "disconnected", account: null });
-      await Session.releaseLease(h.deps, lease);
-      return "logged out";
+      return logOut(h, { ...ref, owner: "connector-logout", epoch });
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return "never asked";
 }
 
+/**
+ * What the connector does on a logout request (connector/whatsapp/session-runner.ts): on its next
+ * renewal it sees `logoutRequested`, unlinks the device, wipes the keys, publishes `logged_out`
+ * and releases the lease. Polls faster than the real 10 s renewal.
+ */
 async function fakeConnectorLogout(h: AppHarness, lease: Session.LeaseRef): Promise<string> {
   for (let i = 0; i < 200; i++) {
     const session = await Session.renewLease(h.deps, lease, 30_000);
     if (session === null) return "lease lost";
-    if (session.logoutRequested) {
-      await wipeAuthState({ records: h.deps.storage.records, vault: h.deps.vault }, lease);
-      await Session.publish(h.deps, lease, { status: "logged_out", desired: "disconnected", account: null });
-      await Session.releaseLease(h.deps, lease);
-      return "logged out";
-    }
+    if (session.logoutRequested) return logOut(h, lease);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return "never asked";
+}
+
+/** The end of a connector's logout under `lease`: keys wiped, `logged_out` published, lease released. */
+async function logOut(h: AppHarness, lease: Session.LeaseRef): Promise<string> {
+  await wipeAuthState({ records: h.deps.storage.records, vault: h.deps.vault }, lease);
+  await Session.publish(h.deps, lease, { status: "logged_out", desired: "disconnected", account: null });
+  await Session.releaseLease(h.deps, lease);
+  return "logged out";
 }
 
 describe("WhatsApp routes in the OpenAPI document", () => {
