@@ -10,6 +10,7 @@ import { readTarArchive, writeTarArchive } from "../../core/whatsapp/archive/ind
 import { buildFunction } from "../../scripts/build-functions.js";
 import { LOCAL_AWS_CREDENTIALS } from "../helpers/local-aws.js";
 import { createAwsTestResources } from "../helpers/test-storage.js";
+import { startTelegramPeer } from "../peers/telegram/index.js";
 import { authFolder } from "../whatsapp/fixtures.js";
 import { apiGatewayV2Event, schedulerEvent } from "./events.js";
 
@@ -164,6 +165,48 @@ describe("Lambda bundles (issue 7)", () => {
     expect(exported!.headers["content-type"]).toBe("application/gzip");
     expect(exported!.isBase64Encoded).toBe(true);
     expect(await readTarArchive(Buffer.from(exported!.body, "base64"))).toEqual(folder);
+  }, 120_000);
+
+  it("Telegram code login through the HTTP bundle: GramJS from its lazy chunk, one cold start per call, against the local DC", async () => {
+    const built = await buildFunction("api", outdir);
+    const peer = await startTelegramPeer();
+    try {
+      const phone = "+15550990001";
+      await peer.upsertAccount(phone, { firstName: "Lambda" });
+      // The Telegram app credentials come the way SST links them; the DC override points at the peer.
+      const tgEnv = {
+        ...env,
+        SST_RESOURCE_TelegramApiId: JSON.stringify({ value: "12345" }),
+        SST_RESOURCE_TelegramApiHash: JSON.stringify({ value: "0123456789abcdef0123456789abcdef" }),
+        ...peer.env,
+      };
+      const admin = { authorization: `Bearer ${adminKey}` };
+      const [created] = (await invoke(built.outfile, tgEnv, [
+        apiGatewayV2Event("POST", "/v1/tenants", { headers: admin, body: { name: "tg" } }),
+      ])) as LambdaResult[];
+      const key = { "x-api-key": (JSON.parse(created!.body) as { apiKey: string }).apiKey };
+      const post = async (path: string, body: unknown): Promise<LambdaResult> =>
+        (
+          (await invoke(built.outfile, tgEnv, [
+            apiGatewayV2Event("POST", `/v1/telegram/sessions${path}`, { headers: key, body }),
+          ])) as LambdaResult[]
+        )[0]!;
+
+      const sent = await post("/code", { phoneNumber: phone });
+      expect(sent.statusCode, sent.body).toBe(200);
+      const { phoneCodeHash } = JSON.parse(sent.body) as { phoneCodeHash: string };
+      // A new process: the pending login (its pre-login key) comes back from DynamoDB and S3.
+      const verified = await post("/verify", {
+        phoneNumber: phone,
+        phoneCodeHash,
+        code: peer.lastCode(phone),
+      });
+      expect(verified.statusCode, verified.body).toBe(201);
+      const { sessionId } = JSON.parse(verified.body) as { sessionId: string };
+      expect(JSON.parse((await post(`/${sessionId}/check`, {})).body)).toEqual({ alive: true });
+    } finally {
+      await peer.stop();
+    }
   }, 120_000);
 
   it("the cleanup bundle handles an EventBridge Scheduler invocation, returns the counts and logs the run", async () => {
