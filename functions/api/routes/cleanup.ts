@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Cleanup from "../../../core/cleanup/index.js";
-import { startWebhookDispatcher } from "../../../core/webhook/index.js";
 import { requireAuth } from "../auth.js";
 import type { AppEnv } from "../env.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
+import { requestEmitter } from "../webhook-emit.js";
 
 /**
  * `POST /v1/sessions/cleanup`: a manual run of the scheduled cleanup job (DESIGN §7, seed 003).
@@ -44,9 +44,8 @@ const cleanup = createRoute({
 export function createCleanupRoutes(): OpenAPIHono<AppEnv> {
   return createRouter().openapi(cleanup, async (c) => {
     const { deps, principal } = c.var;
-    const dispatcher = startWebhookDispatcher(deps, { loop: false });
     const counts = await Cleanup.runCleanup(
-      { ...deps, emit: (event) => dispatcher.emit(event), logger: c.var.log },
+      { ...deps, emit: requestEmitter(c.var), logger: c.var.log },
       {
         now: deps.clock(),
         ...(deps.config.unpairedTtlMs ? { unpairedTtlMs: deps.config.unpairedTtlMs } : {}),

@@ -1,11 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import * as Cleanup from "../../../core/cleanup/index.js";
-import { startWebhookDispatcher } from "../../../core/webhook/index.js";
 import { SessionIDSchema } from "../../../core/whatsapp/session/index.js";
 import { requireTenant } from "../auth.js";
 import type { AppEnv } from "../env.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
+import { requestEmitter } from "../webhook-emit.js";
 
 /**
  * `POST /v1/whatsapp/sessions/{id}/verify`: the integrity scrub for one session, now. 200 either
@@ -47,13 +47,8 @@ const verify = createRoute({
 export function createWhatsAppVerifyRoutes(): OpenAPIHono<AppEnv> {
   return createRouter().openapi(verify, async (c) => {
     const { deps, principal } = c.var;
-    const dispatcher = startWebhookDispatcher(deps, { loop: false });
     const ref = { tenantId: principal.tenantId, sessionId: c.req.valid("param").id };
-    const result = await Cleanup.verifySession(
-      { ...deps, emit: (e) => dispatcher.emit(e) },
-      ref,
-      deps.clock(),
-    );
+    const result = await Cleanup.verifySession({ ...deps, emit: requestEmitter(c.var) }, ref, deps.clock());
     return c.json(result, 200);
   });
 }
