@@ -35,12 +35,7 @@ export async function importFiles(
 ): Promise<ImportResult> {
   await requireSession(ctx, ref);
   AuthState.validateAuthFiles(files);
-  const paired = isPaired(files["creds.json"]!);
-  return withExclusiveLease(ctx, ref, "importing", async (lease, session) => {
-    const stored = await AuthState.importAuthFiles(authDeps(ctx), ref, files, { epoch: lease.epoch });
-    await publishReplacedState(ctx, lease, session, paired);
-    return { files: stored.files, generation: stored.generation, paired };
-  });
+  return replaceState(ctx, ref, files);
 }
 
 /** An uploaded folder: a tar.gz (or tar) body, or the seed 004 JSON map as parsed JSON. */
@@ -63,16 +58,16 @@ export async function importArchive(
     upload.format === "tar"
       ? await Archive.readTarArchive(upload.bytes)
       : Archive.readJsonFileMap(upload.body);
-  if (existing) return { ...(await importFiles(ctx, ref, files)), created: false };
   AuthState.validateAuthFiles(files);
+  if (existing) return { ...(await replaceState(ctx, ref, files)), created: false };
   try {
     await Session.create(ctx, ref, { ...options, desired: "disconnected" });
   } catch (error) {
     if (!(error instanceof Session.SessionExistsError)) throw error;
-    return { ...(await importFiles(ctx, ref, files)), created: false }; // created meanwhile
+    return { ...(await replaceState(ctx, ref, files)), created: false }; // created meanwhile
   }
   try {
-    return { ...(await importFiles(ctx, ref, files)), created: true };
+    return { ...(await replaceState(ctx, ref, files)), created: true };
   } catch (error) {
     await Session.remove(ctx, ref).catch(() => undefined); // the import's error matters more
     throw error;
@@ -144,6 +139,20 @@ export function isPaired(credsJson: string): boolean {
 }
 
 // --- Internal helpers ---
+
+/** Writes already-validated `files` as the session's auth state, under an exclusive API lease. */
+async function replaceState(
+  ctx: WhatsAppContext,
+  ref: Session.SessionRef,
+  files: AuthState.AuthFileMap,
+): Promise<ImportResult> {
+  const paired = isPaired(files["creds.json"]!);
+  return withExclusiveLease(ctx, ref, "importing", async (lease, session) => {
+    const stored = await AuthState.importAuthFiles(authDeps(ctx), ref, files, { epoch: lease.epoch });
+    await publishReplacedState(ctx, lease, session, paired);
+    return { files: stored.files, generation: stored.generation, paired };
+  });
+}
 
 function authDeps(ctx: WhatsAppContext): AuthState.AuthStateDeps {
   return { records: ctx.storage.records, vault: ctx.vault, clock: ctx.clock };
