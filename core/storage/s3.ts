@@ -14,15 +14,15 @@ export function createS3Blobs(options: { bucket: string; client: S3ClientConfig 
   // The S3 SDK is over 100 KiB of the API Lambda's bundle, and most requests (auth, lists,
   // status, QR) never touch a blob: it is imported, and the client built, on first use.
   let client: S3Client | undefined;
-  let sdk: Promise<{ sdk: S3Sdk; s3: S3Client }> | undefined;
+  let loading: Promise<{ sdk: S3Sdk; s3: S3Client }> | undefined;
   const connect = () =>
-    (sdk ??= import("@aws-sdk/client-s3").then(
+    (loading ??= import("@aws-sdk/client-s3").then(
       (module) => {
         client = new module.S3Client(options.client);
         return { sdk: module, s3: client };
       },
       (error: unknown) => {
-        sdk = undefined; // a failed load is retried by the next call
+        loading = undefined; // a failed load is retried by the next call
         throw error;
       },
     ));
