@@ -122,6 +122,28 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
     }
   });
 
+  it("on stop, a lease that ran out before the expiry check is stopped as lost, not as a shutdown", async () => {
+    test =
+      adapter === "memory"
+        ? { storage: createMemoryStorage(), env: {}, dispose: async () => {} }
+        : await createTestStorage(adapter);
+    let now = 1_700_000_000_000;
+    const ctx = { storage: test.storage, clock: () => now };
+    await WhatsAppSession.create(ctx, { tenantId: "ten_exp", sessionId: "e1" });
+    const fakes = createFakeRunners();
+    // Timers far apart: between two checks the lease runs out, as under a starved event loop.
+    const c = createConnector(
+      { records: test.storage.records, clock: () => now, startRunner: fakes.startRunner },
+      { id: "slow", capacity: 1, leaseTtlMs: 1_000, renewEveryMs: 60_000, pollEveryMs: 60_000, safetyMarginMs: 0 },
+    );
+    c.start();
+    await waitFor(() => c.owned().length === 1, 5_000, "lease taken");
+    now += 1_001;
+    expect(c.owned()).toEqual([]);
+    await c.stop();
+    expect(fakes.runs.map((r) => r.stoppedWith)).toEqual(["lease_lost"]);
+  });
+
   it("takes no more than its capacity", async () => {
     test =
       adapter === "memory"

@@ -61,6 +61,7 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
   const log = deps.logger ?? SILENT_LOGGER;
   const ctx = { storage: { records: deps.records }, clock };
   const held = new Map<string, Held>();
+  const losing = new Set<Promise<void>>();
   let acquiring = 0;
   let stopping = false;
   const timers: NodeJS.Timeout[] = [];
@@ -71,7 +72,11 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
   function lose(key: string, h: Held, why: string): void {
     held.delete(key);
     log.warn({ ...h.lease, why }, "lease lost; session stopped");
-    h.closing = h.runner.stop("lease_lost").catch(() => {});
+    const closing = h.runner.stop("lease_lost").catch(() => {});
+    h.closing = closing;
+    // Kept until it settles, so that stop() also waits for runners still closing after a loss.
+    losing.add(closing);
+    void closing.finally(() => losing.delete(closing));
   }
 
   function expireLocally(): void {
@@ -171,7 +176,13 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
     async stop() {
       stopping = true;
       for (const t of timers) clearInterval(t);
-      await Promise.all([...held].map(([key, h]) => stopAndRelease(key, h, "shutdown")));
+      // A lease that ran out before the expiry check came round is lost, not ours to release:
+      // another connector may hold it already.
+      expireLocally();
+      await Promise.all([
+        ...[...held].map(([key, h]) => stopAndRelease(key, h, "shutdown")),
+        ...[...losing],
+      ]);
     },
     owned() {
       const now = clock();
