@@ -134,7 +134,14 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
     // Timers far apart: between two checks the lease runs out, as under a starved event loop.
     const c = createConnector(
       { records: test.storage.records, clock: () => now, startRunner: fakes.startRunner },
-      { id: "slow", capacity: 1, leaseTtlMs: 1_000, renewEveryMs: 60_000, pollEveryMs: 60_000, safetyMarginMs: 0 },
+      {
+        id: "slow",
+        capacity: 1,
+        leaseTtlMs: 1_000,
+        renewEveryMs: 60_000,
+        pollEveryMs: 60_000,
+        safetyMarginMs: 0,
+      },
     );
     c.start();
     await waitFor(() => c.owned().length === 1, 5_000, "lease taken");

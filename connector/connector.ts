@@ -179,10 +179,7 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
       // A lease that ran out before the expiry check came round is lost, not ours to release:
       // another connector may hold it already.
       expireLocally();
-      await Promise.all([
-        ...[...held].map(([key, h]) => stopAndRelease(key, h, "shutdown")),
-        ...[...losing],
-      ]);
+      await Promise.all([...[...held].map(([key, h]) => stopAndRelease(key, h, "shutdown")), ...[...losing]]);
     },
     owned() {
       const now = clock();
