@@ -8,6 +8,8 @@ import type { PeerState } from "./state.js";
  * - `POST /revoke {phone}` → `{revoked}` (logs every key of that account out)
  * - `POST /flood {phone, seconds}` → the next sendCode/signIn for that phone answers FLOOD_WAIT_{seconds}
  * - `POST /expire {phone}` → `{expired}` (the current code answers PHONE_CODE_EXPIRED)
+ * - `POST /qr/accept {token, phone, dcId?}` → `{accepted: true}` (another device of that account scans
+ *   the QR; `token` is the base64url of `tg://login?token=`, `dcId` the account's DC when not 2)
  * - `POST /keys {authKeyHex, phone?}` → `{authKeyId}` (accept a key, e.g. for an imported session)
  * - `GET /stats` → `{sendCode: {phone: n}, liveConnections: {authKeyId: n}, liveConnectionsByPhone, dropped, unhandled}`
  * Phones are compared by their digits only.
@@ -63,6 +65,17 @@ async function route(state: PeerState, req: IncomingMessage): Promise<Reply> {
       }
       case "/expire":
         return [200, { expired: state.expireCode(requireString(body.phone, "phone")) }];
+      case "/qr/accept": {
+        const dcId = body.dcId;
+        if (
+          dcId !== undefined &&
+          (typeof dcId !== "number" || !Number.isInteger(dcId) || dcId < 1 || dcId > 5)
+        ) {
+          throw new Error("dcId must be 1–5");
+        }
+        state.acceptLoginToken(requireString(body.token, "token"), requireString(body.phone, "phone"), dcId);
+        return [200, { accepted: true }];
+      }
       case "/keys": {
         const hex = requireString(body.authKeyHex, "authKeyHex");
         if (!/^([0-9a-f]{2}){128,256}$/i.test(hex))

@@ -83,7 +83,58 @@ describe("Telegram DC peer with the real GramJS client", () => {
     }
     expect(peer.stats().sendCode[phone]).toBe(1);
   });
+
+  it("QR login: the same token until accepted, then loginTokenSuccess; on another DC, migrate and import", async () => {
+    const app = { apiId: 12345, apiHash: "0123456789abcdef", exceptIds: [] };
+    const client = createBareClient(peer);
+    try {
+      await client.connect();
+      const first = await client.invoke(new Api.auth.ExportLoginToken(app));
+      expect(first).toBeInstanceOf(Api.auth.LoginToken);
+      const { token } = first as Api.auth.LoginToken;
+      expect(
+        ((await client.invoke(new Api.auth.ExportLoginToken(app))) as Api.auth.LoginToken).token,
+      ).toEqual(token);
+      await acceptQr(peer, token, "15550100003");
+      const done = await client.invoke(new Api.auth.ExportLoginToken(app));
+      expect(done).toBeInstanceOf(Api.auth.LoginTokenSuccess);
+      expect((await client.getMe()).phone).toBe("15550100003");
+    } finally {
+      await client.destroy();
+    }
+
+    const elsewhere = createBareClient(peer);
+    try {
+      await elsewhere.connect();
+      const { token } = (await elsewhere.invoke(new Api.auth.ExportLoginToken(app))) as Api.auth.LoginToken;
+      const stranger = await elsewhere
+        .invoke(new Api.auth.ImportLoginToken({ token }))
+        .catch((e: unknown) => e);
+      expect(stranger).toMatchObject({ errorMessage: "AUTH_TOKEN_INVALID" });
+      await acceptQr(peer, token, "15550100004", 4);
+      const moved = await elsewhere.invoke(new Api.auth.ExportLoginToken(app));
+      expect(moved).toMatchObject({ className: "auth.LoginTokenMigrateTo", dcId: 4 });
+      // What GramJS's own signInUserWithQrCode does next: a new key on DC 4, then import there.
+      await (elsewhere as unknown as { _switchDC(dc: number): Promise<void> })._switchDC(4);
+      const imported = await elsewhere.invoke(
+        new Api.auth.ImportLoginToken({ token: (moved as Api.auth.LoginTokenMigrateTo).token }),
+      );
+      expect(imported).toBeInstanceOf(Api.auth.LoginTokenSuccess);
+      expect((await elsewhere.getMe()).phone).toBe("15550100004");
+      expect(elsewhere.session.dcId).toBe(4);
+    } finally {
+      await elsewhere.destroy();
+    }
+  });
 });
+
+async function acceptQr(peer: TelegramPeer, token: Buffer, phone: string, dcId?: number): Promise<void> {
+  const res = await fetch(`${peer.controlUrl}/qr/accept`, {
+    method: "POST",
+    body: JSON.stringify({ token: token.toString("base64url"), phone, dcId }),
+  });
+  expect(res.status).toBe(200);
+}
 
 async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
   const until = Date.now() + timeoutMs;

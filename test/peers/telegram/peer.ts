@@ -15,6 +15,8 @@ export interface TelegramPeerOptions {
   controlPort?: number;
   /** How long a login code stays valid. Default 5 minutes. */
   codeTtlMs?: number;
+  /** How long a QR login token stays valid. Default 30 s, as on Telegram. */
+  qrTokenTtlMs?: number;
   /** Create a plain account on first use of an unknown phone. Default true. */
   autoCreateAccounts?: boolean;
   /** PEM private key to reuse (e.g. across restarts); a fresh 2048-bit key otherwise. */
@@ -36,6 +38,11 @@ export interface TelegramPeer {
   revoke(phone: string): number;
   flood(phone: string, seconds: number): void;
   expireCode(phone: string): boolean;
+  /**
+   * Another device of `phone` scans a QR: `token` is the base64url of `tg://login?token=`. With `dcId`
+   * other than 2 the account lives on that DC, so the key's next export answers loginTokenMigrateTo.
+   */
+  acceptLoginToken(token: string, phone: string, dcId?: number): void;
   /** Accepts `authKey` from now on, logged in to `phone` when given; returns its auth_key_id. */
   registerAuthKey(authKey: Buffer, phone?: string): string;
   stats(): PeerStats;
@@ -50,6 +57,7 @@ export async function startTelegramPeer(opts: TelegramPeerOptions = {}): Promise
   const state = new PeerState({
     codeTtlMs: opts.codeTtlMs ?? 5 * 60_000,
     autoCreateAccounts: opts.autoCreateAccounts ?? true,
+    qrTokenTtlMs: opts.qrTokenTtlMs ?? 30_000,
   });
   const sockets = new Set<Socket>();
   const dc = { host, port: 0 };
@@ -81,6 +89,7 @@ export async function startTelegramPeer(opts: TelegramPeerOptions = {}): Promise
     revoke: (phone) => state.revoke(phone),
     flood: (phone, seconds) => state.setFlood(phone, seconds),
     expireCode: (phone) => state.expireCode(phone),
+    acceptLoginToken: (token, phone, dcId) => state.acceptLoginToken(token, phone, dcId),
     registerAuthKey: (authKey, phone) => state.addKey(authKey, phone),
     stats: () => state.stats(),
     stop: async () => {

@@ -1,7 +1,7 @@
 import { Api } from "telegram";
 import { returnBigInt } from "telegram/Helpers.js";
 import { passwordAnswer, startSrp, verifySrp } from "./srp.js";
-import type { KeyRecord, PeerAccount, PeerState } from "./state.js";
+import type { KeyRecord, LoginToken, PeerAccount, PeerState } from "./state.js";
 import { normalizePhone } from "./state.js";
 import { ok, type RpcOutcome, rpcError } from "./tl-write.js";
 
@@ -13,16 +13,19 @@ export interface RpcContext {
 }
 
 /**
- * The login RPCs: auth.sendCode, auth.signIn, account.getPassword, auth.checkPassword, auth.logOut.
- * Returns undefined for any other request. Errors are Telegram's: PHONE_NUMBER_INVALID, FLOOD_WAIT_n
+ * The login RPCs: auth.sendCode, auth.signIn, account.getPassword, auth.checkPassword, auth.logOut,
+ * and QR login's auth.exportLoginToken / auth.importLoginToken. Returns undefined for any other request. Errors are Telegram's: PHONE_NUMBER_INVALID, FLOOD_WAIT_n
  * (one-shot, set by the control API), PHONE_CODE_EMPTY/INVALID/EXPIRED (a code is bound to the key that
- * requested it and to its hash), SESSION_PASSWORD_NEEDED, SRP_ID_INVALID, PASSWORD_HASH_INVALID.
+ * requested it and to its hash), SESSION_PASSWORD_NEEDED, SRP_ID_INVALID, PASSWORD_HASH_INVALID,
+ * AUTH_TOKEN_INVALID / AUTH_TOKEN_EXPIRED (a QR token unknown, not accepted or run out at import).
  */
 export function handleAuthRpc(ctx: RpcContext, request: unknown): RpcOutcome | undefined {
   if (request instanceof Api.auth.SendCode) return sendCode(ctx, request);
   if (request instanceof Api.auth.SignIn) return signIn(ctx, request);
   if (request instanceof Api.account.GetPassword) return getPassword(ctx);
   if (request instanceof Api.auth.CheckPassword) return checkPassword(ctx, request);
+  if (request instanceof Api.auth.ExportLoginToken) return exportLoginToken(ctx, request);
+  if (request instanceof Api.auth.ImportLoginToken) return importLoginToken(ctx, request);
   if (request instanceof Api.auth.LogOut) {
     ctx.record.phone = ctx.record.pendingPhone = undefined;
     return ok(new Api.auth.LoggedOut({}));
@@ -120,10 +123,49 @@ function checkPassword(ctx: RpcContext, req: Api.auth.CheckPassword): RpcOutcome
   return authorize(ctx, account);
 }
 
+/**
+ * Until another device accepts the key's token, each export answers it (the same one while it is
+ * valid, a new one after). Once accepted: logged in (loginTokenSuccess), SESSION_PASSWORD_NEEDED for a
+ * 2FA account (then auth.checkPassword as after a code), or loginTokenMigrateTo the account's DC.
+ */
+function exportLoginToken(ctx: RpcContext, req: Api.auth.ExportLoginToken): RpcOutcome {
+  if (!req.apiId || !req.apiHash) return rpcError(400, "API_ID_INVALID");
+  const token = ctx.state.loginTokenFor(ctx.authKeyId);
+  if (!token.acceptedBy) {
+    return ok(new Api.auth.LoginToken({ expires: Math.floor(token.expiresAt / 1000), token: token.token }));
+  }
+  if (token.dcId !== undefined && token.dcId !== 2) {
+    return ok(new Api.auth.LoginTokenMigrateTo({ dcId: token.dcId, token: token.token }));
+  }
+  return acceptedToken(ctx, token);
+}
+
+/** On the account's DC, with a token another key exported and another device accepted. */
+function importLoginToken(ctx: RpcContext, req: Api.auth.ImportLoginToken): RpcOutcome {
+  const token = ctx.state.loginToken(Buffer.from(req.token));
+  if (!token?.acceptedBy) return rpcError(400, "AUTH_TOKEN_INVALID");
+  return acceptedToken(ctx, token);
+}
+
+function acceptedToken(ctx: RpcContext, token: LoginToken): RpcOutcome {
+  ctx.state.consumeLoginToken(token);
+  const account = token.acceptedBy ? ctx.state.accountFor(token.acceptedBy, false) : undefined;
+  if (!account) return rpcError(400, "AUTH_TOKEN_INVALID");
+  if (account.password) {
+    ctx.record.pendingPhone = account.phone;
+    return rpcError(401, "SESSION_PASSWORD_NEEDED");
+  }
+  return ok(new Api.auth.LoginTokenSuccess({ authorization: signInKey(ctx, account) }));
+}
+
 function authorize(ctx: RpcContext, account: PeerAccount): RpcOutcome {
+  return ok(signInKey(ctx, account));
+}
+
+function signInKey(ctx: RpcContext, account: PeerAccount): Api.auth.Authorization {
   ctx.record.phone = account.phone;
   ctx.record.pendingPhone = undefined;
   ctx.record.srp = undefined;
   ctx.state.consumeCode(account.phone);
-  return ok(new Api.auth.Authorization({ user: selfUser(account) }));
+  return new Api.auth.Authorization({ user: selfUser(account) });
 }

@@ -53,7 +53,12 @@ function getUsers(ctx: RpcContext, req: Api.users.GetUsers): RpcOutcome {
   return { ok: vectorBytes(users) };
 }
 
-/** GramJS reads only `dc_options`; the other required fields are filled so the object parses. */
+/**
+ * GramJS reads only `dc_options`; the other required fields are filled so the object parses. Every DC
+ * is this peer's host on port 443, as on Telegram: clients reach the peer through a socket override
+ * that ignores the port, and a DC switch saves the advertised port in a session string, whose int16
+ * field could not hold the peer's real (ephemeral, > 32767) port.
+ */
 function config(dc: DcAddress): Api.Config {
   const now = Math.floor(Date.now() / 1000);
   return new Api.Config({
@@ -61,7 +66,7 @@ function config(dc: DcAddress): Api.Config {
     expires: now + 3600,
     testMode: false,
     thisDc: 2,
-    dcOptions: [1, 2, 3, 4, 5].map((id) => new Api.DcOption({ id, ipAddress: dc.host, port: dc.port })),
+    dcOptions: [1, 2, 3, 4, 5].map((id) => new Api.DcOption({ id, ipAddress: dc.host, port: 443 })),
     dcTxtDomainName: "localhost",
     chatSizeMax: 200,
     megagroupSizeMax: 200000,

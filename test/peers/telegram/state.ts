@@ -23,6 +23,19 @@ export interface LoginCode {
   expiresAt: number;
 }
 
+/**
+ * A QR login token (`auth.exportLoginToken`), bound to the auth key that asked for it. Another device
+ * of the account accepts it (the control API's `POST /qr/accept`); the key's next export then logs in,
+ * or, with `dcId` other than 2, is told to import the token on that DC.
+ */
+export interface LoginToken {
+  token: Buffer;
+  authKeyId: string;
+  expiresAt: number;
+  acceptedBy: string | undefined;
+  dcId: number | undefined;
+}
+
 /** An auth key the peer accepts, and what it is currently allowed to do. */
 export interface KeyRecord {
   key: Buffer;
@@ -65,13 +78,15 @@ export class PeerState {
   private readonly accounts = new Map<string, PeerAccount>();
   private readonly keys = new Map<string, KeyRecord>();
   private readonly codes = new Map<string, LoginCode>();
+  /** By token (hex). */
+  private readonly loginTokens = new Map<string, LoginToken>();
   private readonly sendCodeCounts = new Map<string, number>();
   private readonly live = new Map<string, number>();
   private readonly unhandled = new Map<string, number>();
   private readonly dropped: Record<DropReason, number> = { unknown_key: 0, bad_msg_key: 0, malformed: 0 };
   private nextUserId = 1_000_001n;
 
-  constructor(readonly options: { codeTtlMs: number; autoCreateAccounts: boolean }) {}
+  constructor(readonly options: { codeTtlMs: number; autoCreateAccounts: boolean; qrTokenTtlMs: number }) {}
 
   /** Creates or updates an account. Deriving a 2FA verifier takes ~100 ms (PBKDF2). */
   async upsertAccount(phone: string, input: AccountInput = {}): Promise<PeerAccount> {
@@ -173,6 +188,41 @@ export class PeerState {
 
   consumeCode(phone: string): void {
     this.codes.delete(normalizePhone(phone));
+  }
+
+  /** The key's live QR token, or a new one (30 s by default, as on Telegram) once it expired. */
+  loginTokenFor(authKeyId: string): LoginToken {
+    for (const token of this.loginTokens.values()) {
+      if (token.authKeyId === authKeyId && (token.acceptedBy || token.expiresAt > Date.now())) return token;
+    }
+    const token: LoginToken = {
+      token: randomBytes(32),
+      authKeyId,
+      expiresAt: Date.now() + this.options.qrTokenTtlMs,
+      acceptedBy: undefined,
+      dcId: undefined,
+    };
+    this.loginTokens.set(token.token.toString("hex"), token);
+    return token;
+  }
+
+  loginToken(token: Buffer): LoginToken | undefined {
+    return this.loginTokens.get(token.toString("hex"));
+  }
+
+  /** Another device of `phone` scans the QR: the token (base64url, as in `tg://login?token=`) is accepted. */
+  acceptLoginToken(tokenBase64Url: string, phone: string, dcId?: number): void {
+    const token = this.loginTokens.get(Buffer.from(tokenBase64Url, "base64url").toString("hex"));
+    if (!token || token.expiresAt <= Date.now()) throw new Error("unknown or expired login token");
+    if (token.acceptedBy) throw new Error("login token already accepted");
+    const account = this.accountFor(phone, true);
+    if (!account) throw new Error("no such account");
+    token.acceptedBy = account.phone;
+    token.dcId = dcId;
+  }
+
+  consumeLoginToken(token: LoginToken): void {
+    this.loginTokens.delete(token.token.toString("hex"));
   }
 
   countSendCode(phone: string): void {
