@@ -92,8 +92,19 @@ const DEAD = new Set([
   "USER_DEACTIVATED_BAN",
 ]);
 
-/** AUTH_RESTART: the login state on this key is gone, so the flow starts over with a new code. */
-const CODE_EXPIRED = new Set(["PHONE_CODE_EXPIRED", "PHONE_CODE_HASH_EMPTY", "AUTH_RESTART"]);
+/**
+ * AUTH_RESTART: the login state on this key is gone, so the flow starts over with a new code. The
+ * AUTH_TOKEN_* answers are QR login's: its token is gone, so it starts over with a new QR.
+ */
+const CODE_EXPIRED = new Set([
+  "PHONE_CODE_EXPIRED",
+  "PHONE_CODE_HASH_EMPTY",
+  "AUTH_RESTART",
+  "AUTH_TOKEN_EXPIRED",
+  "AUTH_TOKEN_INVALID",
+  "AUTH_TOKEN_ALREADY_ACCEPTED",
+  "AUTH_TOKEN_EXCEPTION",
+]);
 
 const PHONE_INVALID = new Set([
   "PHONE_NUMBER_INVALID",

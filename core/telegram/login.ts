@@ -112,9 +112,10 @@ export async function getMe(options: TelegramConnectOptions, sessionString: stri
   });
 }
 
-// --- Internal helpers ---
+// --- Shared with qr-login.ts ---
 
-async function withClient<T>(
+/** Runs `fn` on a client built from `sessionString`, destroyed afterwards. */
+export async function withClient<T>(
   options: TelegramConnectOptions,
   sessionString: string,
   fn: (client: TelegramClientHandle) => Promise<T>,
@@ -131,7 +132,7 @@ async function withClient<T>(
  * During a login the key is not authorized yet, so a 401 "dead key" answer means the login state on it
  * is gone (e.g. revoked meanwhile): the flow restarts with a new code rather than a "dead session".
  */
-async function loginStep<T>(fn: () => Promise<T>): Promise<T> {
+export async function loginStep<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -142,7 +143,7 @@ async function loginStep<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** SRP round; one retry when the round went stale (SRP_ID_INVALID), as GramJS would fetch a new one. */
-async function checkPassword(
+export async function checkPassword(
   client: TelegramClientHandle,
   password: string,
 ): Promise<Api.auth.TypeAuthorization> {
@@ -171,7 +172,10 @@ async function checkPassword(
 }
 
 /** Adds the account's password hint to a `password_needed` error; the hint is best effort only. */
-async function passwordNeeded(client: TelegramClientHandle, err: TelegramError): Promise<TelegramError> {
+export async function passwordNeeded(
+  client: TelegramClientHandle,
+  err: TelegramError,
+): Promise<TelegramError> {
   let hint: string | undefined;
   try {
     hint = (await client.invoke(new Api.account.GetPassword())).hint;
@@ -182,7 +186,7 @@ async function passwordNeeded(client: TelegramClientHandle, err: TelegramError):
   return new TelegramError({ kind: "password_needed", hint }, { cause: err.cause });
 }
 
-function userFromAuthorization(auth: Api.auth.TypeAuthorization): TelegramUser {
+export function userFromAuthorization(auth: Api.auth.TypeAuthorization): TelegramUser {
   if (auth instanceof Api.auth.AuthorizationSignUpRequired) {
     // Sign-up is out of scope: only numbers that already have a Telegram account can log in.
     throw new TelegramError({ kind: "phone_invalid", errorMessage: "PHONE_NUMBER_UNOCCUPIED" });
@@ -195,6 +199,8 @@ function userFromAuthorization(auth: Api.auth.TypeAuthorization): TelegramUser {
   }
   return toUser(auth.user);
 }
+
+// --- Internal helpers ---
 
 function toUser(user: Api.User): TelegramUser {
   return {

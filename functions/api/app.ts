@@ -17,6 +17,7 @@ import { createStatsRoutes } from "./routes/stats.js";
 import { createTelegramImportRoutes } from "./routes/telegram-import.js";
 import { createTelegramLivenessRoutes } from "./routes/telegram-liveness.js";
 import { createTelegramLoginRoutes } from "./routes/telegram-login.js";
+import { createTelegramQrLoginRoutes } from "./routes/telegram-qr-login.js";
 import { createTelegramSessionRoutes } from "./routes/telegram-sessions.js";
 import { createTenantRoutes } from "./routes/tenants.js";
 import { createWebhookRoutes } from "./routes/webhooks.js";
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/v1", createMeRoutes());
   app.route("/v1", createTenantRoutes());
   app.route("/v1", createTelegramLoginRoutes());
+  app.route("/v1", createTelegramQrLoginRoutes());
   app.route("/v1", createTelegramImportRoutes());
   app.route("/v1", createTelegramSessionRoutes());
   app.route("/v1", createTelegramLivenessRoutes());

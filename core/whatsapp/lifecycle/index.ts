@@ -1,3 +1,4 @@
+export { renderQrPng } from "../../qr-image.js";
 export { connect, type ReuseRefusal, type ReuseResult, reuse } from "./connect.js";
 export {
   NoPairingCodeError,
@@ -7,7 +8,7 @@ export {
   SessionConnectedError,
 } from "./errors.js";
 export { API_LEASE_TTL_MS, requireSession, type WhatsAppContext } from "./exclusive.js";
-export { currentPairingCode, currentQr, renderQrPng } from "./qr.js";
+export { currentPairingCode, currentQr } from "./qr.js";
 export { DEFAULT_LOGOUT_WAIT_MS, removeSession } from "./remove.js";
 export {
   exportArchive,

@@ -40,10 +40,3 @@ export async function currentPairingCode(
   if (!pairingCode) throw new NoPairingCodeError(ref.sessionId, session.status);
   return { pairingCode, phoneNumber: session.phoneNumber ?? null };
 }
-
-/** The QR string as a PNG image (scannable from a screen: margin 2, 8 px per module). */
-export async function renderQrPng(qr: string): Promise<Uint8Array> {
-  // Loaded on first use: only this route renders, and the API Lambda's cold start skips it.
-  const { default: QRCode } = await import("qrcode");
-  return QRCode.toBuffer(qr, { type: "png", errorCorrectionLevel: "L", margin: 2, scale: 8 });
-}
