@@ -1,5 +1,6 @@
 import { ConditionFailedError } from "../error.js";
 import type { StoredRecord } from "../storage/types.js";
+import { QR_LOGIN_SK_PREFIX } from "../telegram/qr-login-attempt.js";
 import type { CleanupCounts, CleanupDeps } from "./types.js";
 
 /**
@@ -9,7 +10,8 @@ import type { CleanupCounts, CleanupDeps } from "./types.js";
  * layout. DynamoDB's TTL may delete an expired record before this runs, which leaves its blob: a
  * login blob without a record is dropped too. (`saveAttempt` writes the blob just before the
  * record; an attempt caught in that gap of a few milliseconds answers `code_expired` and the user
- * asks for a new code, which is the worst case.)
+ * asks for a new code, which is the worst case.) Pending QR logins (`qr-login-attempt.ts`) are
+ * records only, `tgqr#<loginId>`: the expired ones are dropped the same way.
  */
 
 /** Drops every expired attempt of `tenantId` and every login blob without a record; adds to `counts`. */
@@ -19,17 +21,8 @@ export async function dropExpiredLogins(
   now: number,
   counts: CleanupCounts,
 ): Promise<void> {
-  const records: StoredRecord[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await deps.storage.records.query(`t#${tenantId}`, {
-      skPrefix: "tglogin#",
-      limit: 100,
-      cursor,
-    });
-    records.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
+  await dropExpiredQrLogins(deps, tenantId, now, counts);
+  const records = await allRecords(deps, tenantId, "tglogin#");
   const blobs = new Set((await deps.vault.listAll(`t/${tenantId}/tg/login/`)).map((b) => b.key));
 
   for (const record of records) {
@@ -61,6 +54,34 @@ export async function dropExpiredLogins(
 }
 
 // --- Internal helpers ---
+
+async function dropExpiredQrLogins(
+  deps: CleanupDeps,
+  tenantId: string,
+  now: number,
+  counts: CleanupCounts,
+): Promise<void> {
+  for (const record of await allRecords(deps, tenantId, QR_LOGIN_SK_PREFIX)) {
+    if (Number(record.attrs.expiresAt ?? 0) > now) continue;
+    try {
+      await deps.storage.records.delete(record, { version: record.version });
+      counts.loginsDropped++;
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error; // polled or finished meanwhile
+    }
+  }
+}
+
+async function allRecords(deps: CleanupDeps, tenantId: string, skPrefix: string): Promise<StoredRecord[]> {
+  const records: StoredRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await deps.storage.records.query(`t#${tenantId}`, { skPrefix, limit: 100, cursor });
+    records.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return records;
+}
 
 /** `tglogin#<digits>#<id>` -> `t/<tenant>/tg/login/<digits>/<id>`; `null` for a key of another shape. */
 function blobKey(tenantId: string, sk: string): string | null {

@@ -2,6 +2,7 @@ import "@hono/zod-openapi"; // first: core schemas built after it carry `.openap
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCleanup } from "../../core/cleanup/index.js";
 import { saveAttempt } from "../../core/telegram/login-attempt.js";
+import { newLoginId, saveQrAttempt } from "../../core/telegram/qr-login-attempt.js";
 import { walKey } from "../../core/whatsapp/auth-state/blob-keys.js";
 import { encodeBlob } from "../../core/whatsapp/auth-state/codec.js";
 import * as Session from "../../core/whatsapp/session/index.js";
@@ -30,6 +31,20 @@ describe.each(ADAPTERS)("cleanup job on %s", (adapter) => {
       { tenantId, phoneNumber: "+44 7700 900123", phoneCodeHash },
       { apiId: 1, apiHash: "0123456789abcdef0123456789abcdef", sessionString: "1secret" },
     );
+  const qrLogin = (tenantId: string) =>
+    saveQrAttempt(
+      f.deps,
+      { tenantId, loginId: newLoginId() },
+      {
+        apiId: 1,
+        apiHash: "0123456789abcdef0123456789abcdef",
+        sessionString: "1secret",
+        token: Buffer.from("token"),
+        tokenExpiresAt: f.now() + 30_000,
+        stage: "qr",
+        hint: null,
+      },
+    );
 
   it("expires unpaired sessions with their blobs, never touches a live lease, drops logins, releases and prunes", async () => {
     const a = (await f.createTenant()).tenantId;
@@ -53,6 +68,7 @@ describe.each(ADAPTERS)("cleanup job on %s", (adapter) => {
     await f.auth.vault.put(`t/${a}/wa/ghost/snap/0000000001-000000000000`, encodeBlob("snap", []));
     await login(a, "expired-hash");
     await login(a, "orphan-hash");
+    await qrLogin(a);
     const orphan = (await ts.storage.records.query(`t#${a}`, { skPrefix: "tglogin#" })).items;
     const before = {
       unpaired: await blobKeys(ts.storage, `t/${a}/wa/unpaired/`),
@@ -66,12 +82,13 @@ describe.each(ADAPTERS)("cleanup job on %s", (adapter) => {
     // DynamoDB TTL removed one expired attempt's record and left its blob.
     await ts.storage.records.delete(orphan[1]!);
     await login(a, "fresh-hash");
+    const freshQr = await qrLogin(a);
     const counts = await runCleanup(f.deps, { now: f.now() });
 
     expect(counts).toEqual({
       expired: 2,
       blobsDeleted: before.unpaired.length + before.other.length + 1 + 1 + 2,
-      loginsDropped: 2,
+      loginsDropped: 3,
       generationsPruned: 1,
       leasesReleased: 1,
       scrubbed: 3,
@@ -98,6 +115,8 @@ describe.each(ADAPTERS)("cleanup job on %s", (adapter) => {
     // Only the fresh login attempt is left, record and blob.
     expect((await ts.storage.records.query(`t#${a}`, { skPrefix: "tglogin#" })).items).toHaveLength(1);
     expect(await blobKeys(ts.storage, `t/${a}/tg/login/`)).toHaveLength(1);
+    const qrLeft = (await ts.storage.records.query(`t#${a}`, { skPrefix: "tgqr#" })).items;
+    expect(qrLeft.map((r) => r.sk)).toEqual([`tgqr#${freshQr.loginId}`]);
 
     // A second run finds nothing left to do.
     expect(await runCleanup(f.deps, { now: f.now() })).toMatchObject({
