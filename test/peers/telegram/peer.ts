@@ -43,6 +43,8 @@ export interface TelegramPeer {
    * other than 2 the account lives on that DC, so the key's next export answers loginTokenMigrateTo.
    */
   acceptLoginToken(token: string, phone: string, dcId?: number): void;
+  /** Every QR token not yet accepted runs out now; returns how many did. */
+  expireLoginTokens(): number;
   /** Accepts `authKey` from now on, logged in to `phone` when given; returns its auth_key_id. */
   registerAuthKey(authKey: Buffer, phone?: string): string;
   stats(): PeerStats;
@@ -90,6 +92,7 @@ export async function startTelegramPeer(opts: TelegramPeerOptions = {}): Promise
     flood: (phone, seconds) => state.setFlood(phone, seconds),
     expireCode: (phone) => state.expireCode(phone),
     acceptLoginToken: (token, phone, dcId) => state.acceptLoginToken(token, phone, dcId),
+    expireLoginTokens: () => state.expireLoginTokens(),
     registerAuthKey: (authKey, phone) => state.addKey(authKey, phone),
     stats: () => state.stats(),
     stop: async () => {

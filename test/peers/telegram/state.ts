@@ -221,6 +221,18 @@ export class PeerState {
     token.dcId = dcId;
   }
 
+  /** Makes every QR token not yet accepted run out now (as 30 s later); returns how many. */
+  expireLoginTokens(): number {
+    let count = 0;
+    for (const token of this.loginTokens.values()) {
+      if (!token.acceptedBy && token.expiresAt > Date.now()) {
+        token.expiresAt = Date.now() - 1;
+        count++;
+      }
+    }
+    return count;
+  }
+
   consumeLoginToken(token: LoginToken): void {
     this.loginTokens.delete(token.token.toString("hex"));
   }
