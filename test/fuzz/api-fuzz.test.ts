@@ -1,5 +1,6 @@
 import "@hono/zod-openapi"; // first: core schemas built after it carry `.openapi` (zod 4 binds it per instance)
 import { randomBytes } from "node:crypto";
+import { gunzipSync, constants as zlibConstants } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryStorage } from "../../core/storage/memory.js";
 import type { Storage } from "../../core/storage/types.js";
@@ -200,6 +201,9 @@ function requestTextOf(req: FuzzRequest): string {
       : typeof req.body === "string"
         ? req.body
         : Buffer.from(req.body).toString("latin1");
+  // A gzip body is the caller's words too once the server unpacks it (an archive entry's path it echoes).
+  const unpacked =
+    req.body !== undefined && typeof req.body !== "string" ? gunzipLoosely(Buffer.from(req.body)) : "";
   let decoded = req.url;
   try {
     decoded = decodeURIComponent(req.url);
@@ -208,5 +212,15 @@ function requestTextOf(req: FuzzRequest): string {
       String.fromCharCode(Number.parseInt(hex, 16)),
     );
   }
-  return [req.url, decoded, decoded.toLowerCase(), JSON.stringify(req.headers), body].join("\n");
+  return [req.url, decoded, decoded.toLowerCase(), JSON.stringify(req.headers), body, unpacked].join("\n");
+}
+
+/** What a gzip stream holds, as far as it goes (truncated bodies too); "" for anything else. */
+function gunzipLoosely(bytes: Buffer): string {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return "";
+  try {
+    return gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString("latin1");
+  } catch {
+    return "";
+  }
 }

@@ -64,6 +64,14 @@ const tg = (f: Fixture, suffix = "", id = f.owner.tgSessions[0]!): MatrixRequest
   ids: [id],
 });
 
+/** A QR login the owner started: its poll/show path. */
+const qrLogin = async (f: Fixture): Promise<MatrixRequest> => {
+  const { loginId } = (await call(f.h, f.owner.apiKey, "POST", "/v1/telegram/sessions/qr", {})) as {
+    loginId: string;
+  };
+  return { path: `/v1/telegram/sessions/qr/${loginId}`, ids: [loginId] };
+};
+
 /** Every route of the OpenAPI document, with what each kind of caller gets. */
 const ROWS: Record<string, Row> = {
   "GET /v1/health": {
@@ -104,6 +112,10 @@ const ROWS: Record<string, Row> = {
     },
     400,
   ),
+  // A QR login of its own for anyone; polling or showing the owner's is 404 to the other tenant.
+  "POST /v1/telegram/sessions/qr": tenant(201, () => ({ path: "/v1/telegram/sessions/qr", body: {} }), 201),
+  "POST /v1/telegram/sessions/qr/{loginId}": tenant(200, async (f) => ({ ...(await qrLogin(f)), body: {} })),
+  "GET /v1/telegram/sessions/qr/{loginId}": tenant(200, qrLogin),
   "POST /v1/telegram/sessions/import": tenant(
     201,
     () => {
@@ -347,6 +359,8 @@ function codeOf(text: string): string | null {
 
 /** An id of the same shape that no tenant has. */
 function ghostOf(id: string): string {
+  if (/^tgqr_[0-9a-f]{32}$/.test(id))
+    return `${id.slice(0, -6)}${id.endsWith("ffffff") ? "000000" : "ffffff"}`;
   if (/[0-9A-HJKMNP-TV-Z]{26}$/.test(id))
     return `${id.slice(0, -6)}${id.endsWith("ZZZZZZ") ? "000000" : "ZZZZZZ"}`;
   return `${id.slice(0, 50)}-ghost`;
