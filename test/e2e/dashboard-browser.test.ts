@@ -10,6 +10,7 @@ import { createVault } from "../../core/vault/vault.js";
 import { serveApp } from "../../functions/api/node-server.js";
 import { createAppHarness } from "../helpers/app-harness.js";
 import { createTestLocalStorage, type TestStorage } from "../helpers/test-storage.js";
+import { startTelegramPeer, type TelegramPeer } from "../peers/telegram/index.js";
 import { startWhatsAppPeer, type WhatsAppPeer } from "../peers/whatsapp/index.js";
 
 /**
@@ -26,6 +27,7 @@ const OUTPUT = join(process.cwd(), "test-output");
 
 describe("dashboard in headless Chromium", () => {
   let peer: WhatsAppPeer;
+  let telegram: TelegramPeer;
   let store: TestStorage;
   let connector: RunningConnector;
   let server: { url: string; close(): Promise<void> };
@@ -34,9 +36,23 @@ describe("dashboard in headless Chromium", () => {
 
   beforeAll(async () => {
     peer = await startWhatsAppPeer();
+    telegram = await startTelegramPeer();
     store = await createTestLocalStorage();
     const vault = createVault(store.storage.blobs, randomBytes(32));
-    const harness = createAppHarness(store.storage, { vault });
+    const harness = createAppHarness(store.storage, {
+      vault,
+      config: {
+        adminKey: `admin_${randomBytes(16).toString("hex")}`,
+        telegram: {
+          apiId: 12345,
+          apiHash: "0123456789abcdef0123456789abcdef",
+          dcOverride: telegram.env.TELEGRAM_DC_OVERRIDE,
+          trustRsaKey: telegram.rsaPublicKeyLine,
+          connectionRetries: 1,
+          timeoutMs: 10_000,
+        },
+      },
+    });
     apiKey = (await harness.createTenant()).apiKey;
     server = await serveApp(harness.app, 0, "127.0.0.1");
     connector = await startConnector({
@@ -68,6 +84,7 @@ describe("dashboard in headless Chromium", () => {
     await connector?.stop();
     await server?.close();
     await peer?.stop();
+    await telegram?.stop();
     await store?.dispose();
   });
 
@@ -95,4 +112,36 @@ describe("dashboard in headless Chromium", () => {
     await mkdir(OUTPUT, { recursive: true });
     await writeFile(join(OUTPUT, "dashboard-connected.png"), await page.screenshot({ fullPage: true }));
   }, 150_000);
+
+  it("logs in to Telegram by QR: reads the QR from the page, the phone scans it, the 2FA password finishes it", async () => {
+    const phone = "+15550900001";
+    await telegram.upsertAccount(phone, { password: "s3cret", hint: "the usual" });
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(server.url.replace("localhost", "127.0.0.1"));
+    await page.fill("#api-key", apiKey);
+    await page.click("#sign-in-form button");
+    await page.waitForSelector("#app:not(.hidden)");
+
+    await page.click("#tg-qr-start button");
+    const qrImage = page.locator("#tg-qr-image:not(.hidden)");
+    await qrImage.waitFor({ state: "visible", timeout: 30_000 });
+    await expect
+      .poll(() => qrImage.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    const png = PNG.sync.read(await qrImage.screenshot());
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    expect(decoded?.data).toMatch(/^tg:\/\/login\?token=/);
+    telegram.acceptLoginToken(new URL(decoded!.data).searchParams.get("token")!, phone);
+
+    await page.waitForSelector("#tg-qr-password:not(.hidden)", { timeout: 30_000 });
+    expect(await page.textContent("#tg-message")).toContain("the usual");
+    await page.fill("#tg-qr-pw", "s3cret");
+    await page.click("#tg-qr-password button");
+    await expect.poll(() => page.textContent("#tg-message"), { timeout: 30_000 }).toMatch(/^Signed in: tg_/);
+    await page.waitForSelector("#tg-list tr", { timeout: 10_000 });
+    expect(await page.textContent("#tg-list")).toContain(phone);
+    await writeFile(join(OUTPUT, "dashboard-telegram-qr.png"), await page.screenshot({ fullPage: true }));
+  }, 120_000);
 });

@@ -27,8 +27,8 @@ export const DASHBOARD_HTML = /* html */ `<!doctype html>
   button { padding: 6px 12px; border: 0; border-radius: 4px; background: #1a73e8; color: #fff; cursor: pointer; }
   button.secondary { background: #5f6368; }
   button.danger { background: #c5221f; }
-  #qr-box { text-align: center; }
-  #qr-box img { width: 264px; height: 264px; image-rendering: pixelated; }
+  #qr-box, #tg-qr-box { text-align: center; }
+  #qr-box img, #tg-qr-box img { width: 264px; height: 264px; image-rendering: pixelated; }
   .error { color: #c5221f; min-height: 1.2em; }
   .hidden { display: none; }
   code { background: #f1f3f4; padding: 2px 4px; border-radius: 3px; }
@@ -59,6 +59,12 @@ export const DASHBOARD_HTML = /* html */ `<!doctype html>
   <section>
     <h2>Telegram sessions</h2>
     <form id="tg-code"><input id="tg-phone" placeholder="+15551234567" required><button>Send code</button></form>
+    <form id="tg-qr-start"><button class="secondary">Log in with a QR code</button></form>
+    <div id="tg-qr-box" class="hidden">
+      <h2>Scan in Telegram: Settings → Devices → Link Desktop Device</h2>
+      <img id="tg-qr-image" alt="Telegram QR code">
+      <form id="tg-qr-password" class="hidden"><input id="tg-qr-pw" type="password" placeholder="2FA password"><button>Finish</button></form>
+    </div>
     <form id="tg-verify" class="hidden"><input id="tg-login-code" placeholder="code" autocomplete="one-time-code"><input id="tg-password" type="password" placeholder="2FA password" class="hidden"><button>Verify</button></form>
     <div id="tg-message"></div>
     <div class="error" id="tg-error"></div>
@@ -73,6 +79,8 @@ export const DASHBOARD_HTML = /* html */ `<!doctype html>
   let watched = null; // the WhatsApp session whose QR is shown
   let login = null;   // {phoneNumber, phoneCodeHash} between the two Telegram calls
   let qrUrl = null;
+  let tgQr = null;    // {loginId, qr, timer} while a Telegram QR login is shown
+  let tgQrUrl = null;
 
   async function api(method, path, body, accept) {
     const headers = { authorization: "Bearer " + key };
@@ -199,6 +207,59 @@ export const DASHBOARD_HTML = /* html */ `<!doctype html>
         $("tg-message").textContent = "This account has two-step verification" + (err.problem.hint ? " (hint: " + err.problem.hint + ")" : "") + ".";
       } else $("tg-error").textContent = err.message;
     }
+  });
+
+  // Telegram QR login: show the QR, poll every 2 s until the phone scanned it (or a password is due).
+  function stopTgQr(message) {
+    if (tgQr) clearTimeout(tgQr.timer);
+    tgQr = null;
+    $("tg-qr-box").classList.add("hidden"); $("tg-qr-password").classList.add("hidden");
+    if (message) $("tg-message").textContent = message;
+  }
+
+  async function showTgQr(state) {
+    if (tgQr.qr === state.qr) return;
+    tgQr.qr = state.qr;
+    const blob = await api("GET", "/v1/telegram/sessions/qr/" + tgQr.loginId, undefined, "image/png");
+    if (tgQrUrl) URL.revokeObjectURL(tgQrUrl);
+    tgQrUrl = URL.createObjectURL(blob); $("tg-qr-image").src = tgQrUrl;
+  }
+
+  async function tgQrStep(body) {
+    const r = await api("POST", "/v1/telegram/sessions/qr/" + tgQr.loginId, body || {});
+    if (r.sessionId) { stopTgQr("Signed in: " + r.sessionId); await refresh(); return; }
+    if (r.status === "password_required") {
+      $("tg-qr-image").classList.add("hidden"); $("tg-qr-password").classList.remove("hidden");
+      $("tg-message").textContent = "Scanned. This account has two-step verification" + (r.hint ? " (hint: " + r.hint + ")" : "") + ".";
+      return;
+    }
+    await showTgQr(r);
+    tgQr.timer = setTimeout(() => tgQrStep().catch(tgQrFailed), 2000);
+  }
+
+  function tgQrFailed(err) {
+    if (err.code === "telegram.password_invalid") { $("tg-error").textContent = err.message; return; }
+    stopTgQr(err.code === "telegram.qr_login_expired" ? "The QR login expired; start again." : "");
+    $("tg-error").textContent = err.code === "telegram.qr_login_expired" ? "" : err.message;
+  }
+
+  $("tg-qr-start").addEventListener("submit", async (e) => {
+    e.preventDefault(); $("tg-error").textContent = ""; $("tg-message").textContent = "";
+    stopTgQr();
+    try {
+      const r = await api("POST", "/v1/telegram/sessions/qr", {});
+      tgQr = { loginId: r.loginId, qr: null, timer: null };
+      await showTgQr(r);
+      $("tg-qr-box").classList.remove("hidden"); $("tg-qr-image").classList.remove("hidden");
+      tgQr.timer = setTimeout(() => tgQrStep().catch(tgQrFailed), 2000);
+    } catch (err) { $("tg-error").textContent = err.message; }
+  });
+
+  $("tg-qr-password").addEventListener("submit", async (e) => {
+    e.preventDefault(); $("tg-error").textContent = "";
+    if (!tgQr) return;
+    const password = $("tg-qr-pw").value; $("tg-qr-pw").value = "";
+    await tgQrStep({ password }).catch(tgQrFailed);
   });
 
   $("tg-list").addEventListener("click", async (e) => {
