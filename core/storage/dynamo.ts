@@ -101,6 +101,7 @@ export function createDynamoRecords(options: { table: string; client: DynamoDBCl
               ExpressionAttributeValues: prefix ? { ":pk": pk, ":prefix": prefix } : { ":pk": pk },
               ExclusiveStartKey: start,
               Limit: want,
+              ScanIndexForward: options.descending !== true,
             }),
           );
           return { items: (out.Items ?? []) as StoredRecord[], last: out.LastEvaluatedKey };

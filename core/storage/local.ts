@@ -75,11 +75,14 @@ export function createLocalRecords(root: string): Records {
         const limit = clampLimit(options.limit);
         const after = options.cursor ? decodeCursor(options.cursor, 1)[0]! : null;
         const dir = join(root, encodeSegment(pk));
+        const down = options.descending === true;
         const sks = (await listDir(dir))
           .filter((name) => name.endsWith(".json") && !isTempName(name))
           .map((name) => decodeSegment(name.slice(0, -".json".length)))
-          .filter((sk) => sk.startsWith(options.skPrefix ?? "") && (after === null || sk > after))
+          .filter((sk) => sk.startsWith(options.skPrefix ?? ""))
+          .filter((sk) => after === null || (down ? sk < after : sk > after))
           .sort();
+        if (down) sks.reverse();
         const rows: StoredRecord[] = [];
         let last: string | null = null;
         for (const sk of sks) {

@@ -53,10 +53,11 @@ export function createMemoryRecords(): Records {
     async query(pk, options = {}) {
       const limit = clampLimit(options.limit);
       const after = options.cursor ? decodeCursor(options.cursor, 1)[0]! : null;
+      const down = options.descending === true;
       const matching = [...rows.values()]
         .filter((r) => r.pk === pk && r.sk.startsWith(options.skPrefix ?? ""))
-        .filter((r) => after === null || r.sk > after)
-        .sort((a, b) => compare(a.sk, b.sk));
+        .filter((r) => after === null || (down ? r.sk < after : r.sk > after))
+        .sort((a, b) => (down ? compare(b.sk, a.sk) : compare(a.sk, b.sk)));
       return paginate(matching, limit, (r) => [r.sk], copy);
     },
     async queryIndex(pk, options = {}) {

@@ -59,6 +59,8 @@ export interface Page<T> {
 export interface QueryOptions {
   /** Only sort keys starting with this. */
   skPrefix?: string;
+  /** Newest first, for sort keys that grow with time: descending sort-key order. Default false. */
+  descending?: boolean;
   /** Page size, 1..1000. Default 100. */
   limit?: number;
   cursor?: string | null;

@@ -66,28 +66,24 @@ export async function attemptDue(ctx: WebhookContext, options: DeliveryOptions =
   return attempted;
 }
 
-/** The newest `LIST_LIMIT` deliveries of a webhook, newest first (the cleanup job keeps 30 days). */
+/**
+ * A page of a webhook's deliveries, newest first (the cleanup job keeps 30 days of them). Delivery
+ * ids are ULIDs, so a descending sort-key query is newest first and reads only the page asked for.
+ */
 export async function listDeliveries(
   ctx: Pick<WebhookContext, "storage">,
   tenantId: string,
   webhookId: string,
-): Promise<Delivery[]> {
-  // Delivery ids are ULIDs, so sort-key order is creation order: keep the tail of the partition.
-  let newest: StoredRecord[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await ctx.storage.records.query(`t#${tenantId}`, {
-      skPrefix: `whd#${webhookId}#`,
-      limit: 1000,
-      cursor,
-    });
-    newest = [...newest, ...page.items].slice(-LIST_LIMIT);
-    cursor = page.nextCursor;
-  } while (cursor !== null);
-  return newest.map(toDelivery).reverse();
+  options: { cursor?: string | null; limit?: number } = {},
+): Promise<{ deliveries: Delivery[]; nextCursor: string | null }> {
+  const page = await ctx.storage.records.query(`t#${tenantId}`, {
+    skPrefix: `whd#${webhookId}#`,
+    descending: true,
+    limit: options.limit ?? 1000,
+    cursor: options.cursor ?? null,
+  });
+  return { deliveries: page.items.map(toDelivery), nextCursor: page.nextCursor };
 }
-
-const LIST_LIMIT = 1000;
 
 // --- Internal helpers ---
 

@@ -59,7 +59,7 @@ describe.each(ADAPTERS)("integrity scrub on %s", (adapter) => {
       reason: `${blob}: auth_failed`,
       blob,
     });
-    const deliveries = await Webhook.listDeliveries(f.deps, tenant.tenantId, webhookId);
+    const deliveries = (await Webhook.listDeliveries(f.deps, tenant.tenantId, webhookId)).deliveries;
     expect(deliveries.map((d) => d.event)).toEqual(["session.integrity_failed"]);
 
     const found = await verify("bot");
@@ -67,7 +67,7 @@ describe.each(ADAPTERS)("integrity scrub on %s", (adapter) => {
     expect(await found.json()).toEqual({ ok: false, blob, reason: "auth_failed" });
     // Same finding again: reported once, not on every run.
     expect(await runCleanup(f.deps, { now: f.now() })).toMatchObject({ integrityFailures: 1 });
-    expect(await Webhook.listDeliveries(f.deps, tenant.tenantId, webhookId)).toHaveLength(1);
+    expect((await Webhook.listDeliveries(f.deps, tenant.tenantId, webhookId)).deliveries).toHaveLength(1);
     expect((await verify("nope")).status).toBe(404);
     expect((await verify("bot", other.apiKey)).status).toBe(404);
 

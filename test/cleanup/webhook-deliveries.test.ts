@@ -42,7 +42,7 @@ describe.each(ADAPTERS)("cleanup of webhook deliveries on %s", (adapter) => {
     f.setNow(T0 + DELIVERY_RETENTION_MS + HOUR);
     await Webhook.enqueue(f.deps, event);
     const states = async (webhookId: string) =>
-      (await Webhook.listDeliveries(f.deps, tenantId, webhookId)).map((d) => d.state).sort();
+      (await Webhook.listDeliveries(f.deps, tenantId, webhookId)).deliveries.map((d) => d.state).sort();
     expect(await states(ok.webhook.webhookId)).toEqual(["delivered", "delivered", "pending"]);
     expect(await states(down.webhook.webhookId)).toEqual(["failed", "failed", "pending"]);
 

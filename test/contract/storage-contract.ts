@@ -132,6 +132,21 @@ export function runStorageContract(
       expect(pages.flatMap((p) => p.items).every((r) => r.pk === mine)).toBe(true);
     });
 
+    it("a descending query pages newest first, within the prefix, and a cursor carries on from there", async () => {
+      const mine = pk();
+      for (let i = 0; i < 23; i++) {
+        await storage.records.create({ pk: mine, sk: `whd#h1#${String(i).padStart(3, "0")}`, attrs: { i } });
+      }
+      await storage.records.create({ pk: mine, sk: "whd#h2#999", attrs: {} }); // after the prefix
+      await storage.records.create({ pk: mine, sk: "whd#h0#999", attrs: {} }); // before it
+      const pages = await drain((cursor) =>
+        storage.records.query(mine, { skPrefix: "whd#h1#", limit: 10, cursor, descending: true }),
+      );
+      expect(pages.map((p) => p.items.length)).toEqual([10, 10, 3]);
+      const order = pages.flatMap((p) => p.items.map((r) => r.attrs.i));
+      expect(order).toEqual(Array.from({ length: 23 }, (_, n) => 22 - n));
+    });
+
     it("queryIndex finds records by gsi1 in order, bounded above, paginated, and drops removed entries", async () => {
       const idx = `idx#${randomBytes(4).toString("hex")}`;
       const part = pk();

@@ -71,14 +71,21 @@ const deleteHook = createRoute({
   request: { params: Params },
   responses: { 204: { description: "Deleted" }, ...problemResponses(400, 401, 403, 404) },
 });
+const DeliveriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+  cursor: z.string().min(1).max(2048).optional(),
+});
 const listDeliveries = createRoute({
   ...base,
   method: "get",
   path: "/webhooks/{id}/deliveries",
-  summary: "Deliveries of a webhook, newest first, with every attempt",
-  request: { params: Params },
+  summary: "Deliveries of a webhook, newest first, with every attempt; paged by `cursor`",
+  request: { params: Params, query: DeliveriesQuery },
   responses: {
-    200: json(z.object({ deliveries: z.array(DeliverySchema) }), "Deliveries"),
+    200: json(
+      z.object({ deliveries: z.array(DeliverySchema), nextCursor: z.string().nullable() }),
+      "Deliveries",
+    ),
     ...problemResponses(400, 401, 403, 404),
   },
 });
@@ -105,8 +112,9 @@ export function createWebhookRoutes(): OpenAPIHono<AppEnv> {
       const { tenantId } = c.var.principal;
       const { id } = c.req.valid("param");
       await Webhook.fromID(c.var.deps, tenantId, id);
-      const deliveries = await Webhook.listDeliveries(c.var.deps, tenantId, id);
-      return c.json({ deliveries: deliveries.map(({ webhookId: _, ...d }) => d) }, 200);
+      const page = await Webhook.listDeliveries(c.var.deps, tenantId, id, c.req.valid("query"));
+      const deliveries = page.deliveries.map(({ webhookId: _, ...d }) => d);
+      return c.json({ deliveries, nextCursor: page.nextCursor }, 200);
     });
 }
 
