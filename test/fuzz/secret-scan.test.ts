@@ -195,6 +195,30 @@ describe("secret scan after the end-to-end flows (local adapter)", () => {
     expect((await api("POST", `/v1/telegram/sessions/${imported.body.sessionId}/check`)).body).toEqual({
       alive: true,
     });
+    // Telegram: QR login with 2FA. While it waits for the password, its pre-login key is on disk.
+    const qrPhone = "+15557770004";
+    await tg.upsertAccount(qrPhone, { password: PASSWORD, hint: "scan" });
+    const qrStarted = await api("POST", "/v1/telegram/sessions/qr", {});
+    expect(qrStarted.status).toBe(201);
+    const qrPath = `/v1/telegram/sessions/qr/${qrStarted.body.loginId}`;
+    tg.acceptLoginToken(new URL(qrStarted.body.qr as string).searchParams.get("token")!, qrPhone);
+    expect((await api("POST", qrPath, {})).body).toMatchObject({ status: "password_required" });
+    await api("GET", qrPath);
+    const qrWaiting = await readTree(dataDir);
+    const qrDone = await api("POST", qrPath, { password: PASSWORD });
+    expect(qrDone.status, JSON.stringify(qrDone.body)).toBe(201);
+    const qrExport = await api("GET", `/v1/telegram/sessions/${qrDone.body.sessionId}/export?format=gramjs`);
+    const qrKey: Secret = {
+      name: "telegram QR login auth key",
+      bytes: gramjsAuthKey(qrExport.body.sessionString),
+    };
+    // The key it signed in with is the pre-login key of the wait: stored then only sealed.
+    const qrKeyAtRest = [...qrWaiting].flatMap(([path, bytes]) =>
+      scan(bytes, `stored file ${path}`, [qrKey]),
+    );
+    expect(qrKeyAtRest).toEqual([]);
+    expect(qrWaiting.size).toBeGreaterThan(0);
+
     await api("GET", `/v1/telegram/sessions/${loginId}`);
     await api("GET", "/v1/telegram/sessions");
     await api("GET", `/v1/telegram/sessions/${imported.body.sessionId}/export`);
@@ -213,6 +237,7 @@ describe("secret scan after the end-to-end flows (local adapter)", () => {
       { name: "advSecretKey", bytes: Buffer.from(creds.advSecretKey, "base64"), alsoIn: /\/qr$/ },
       { name: "telegram login auth key", bytes: gramjsAuthKey(exported[0]!) },
       { name: "telegram imported auth key", bytes: importedKey },
+      qrKey,
       { name: "2FA password", bytes: Buffer.from(PASSWORD) },
       { name: "tenant API key", bytes: Buffer.from(tenant.apiKey) },
       { name: "admin key", bytes: Buffer.from(h.adminKey) },
@@ -249,6 +274,7 @@ describe("secret scan after the end-to-end flows (local adapter)", () => {
         "advSecretKey",
         "telegram login auth key",
         "telegram imported auth key",
+        "telegram QR login auth key",
       ].sort(),
     );
     expect(stored.size).toBeGreaterThan(10);
