@@ -36,7 +36,9 @@ export async function startQrLogin(
   input: StartQrLoginInput,
 ): Promise<Extract<QrLoginState, { status: "qr_pending" }>> {
   const creds = TelegramSession.resolveCredentials(input, ctx.config.telegram);
-  const step = await runStep(ctx, creds, "");
+  const step = await runStep(ctx, creds, "").catch((err: unknown) => {
+    throw TelegramSession.toApiError(err);
+  });
   if (step.status !== "pending") {
     // A fresh key is logged in to nothing: Telegram can only answer with a token here.
     throw new TelegramError(

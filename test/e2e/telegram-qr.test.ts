@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import jsQRModule from "jsqr";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,18 +20,14 @@ describe.each(ADAPTERS)("Telegram QR login through the API (%s)", (adapter) => {
   let h: TelegramHarness;
   let apiKey: string;
   let tenantId: string;
+  const masterKey = randomBytes(32);
   const phone = (n: number): string =>
     `+1555${adapter === "local" ? "05" : "06"}0${String(n).padStart(4, "0")}`;
 
   beforeAll(async () => {
     peer = await startTelegramPeer();
     store = await createTestStorage(adapter);
-    h = createTelegramHarness(store.storage, {
-      dcOverride: peer.env.TELEGRAM_DC_OVERRIDE,
-      trustRsaKey: peer.rsaPublicKeyLine,
-      connectionRetries: 1,
-      timeoutMs: 10_000,
-    });
+    h = createTelegramHarness(store.storage, settingsFor(peer.env.TELEGRAM_DC_OVERRIDE), { masterKey });
     ({ apiKey, tenantId } = await h.tenant());
   });
   afterAll(async () => {
@@ -37,8 +35,12 @@ describe.each(ADAPTERS)("Telegram QR login through the API (%s)", (adapter) => {
     await store?.dispose();
   });
 
-  async function call(method: string, path: string, body?: unknown, key = apiKey) {
-    const res = await h.call(key, method, `/v1/telegram/sessions/qr${path}`, body);
+  function settingsFor(dcOverride: string) {
+    return { dcOverride, trustRsaKey: peer.rsaPublicKeyLine, connectionRetries: 1, timeoutMs: 10_000 };
+  }
+
+  async function call(method: string, path: string, body?: unknown, key = apiKey, app = h) {
+    const res = await app.call(key, method, `/v1/telegram/sessions/qr${path}`, body);
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   }
 
@@ -130,6 +132,23 @@ describe.each(ADAPTERS)("Telegram QR login through the API (%s)", (adapter) => {
     expect((await call("POST", `/${first.loginId}`, {})).status).toBe(201);
   });
 
+  it("Telegram unreachable: starting is a 503, and a poll is a 503 that leaves the login for the next one", async () => {
+    const p = phone(4);
+    await peer.upsertAccount(p);
+    const offline = createTelegramHarness(store.storage, settingsFor(`127.0.0.1:${await closedPort()}`), {
+      masterKey,
+    });
+    const down = await call("POST", "", {}, apiKey, offline);
+    expect([down.status, down.body.code]).toEqual([503, "telegram.unreachable"]);
+
+    const { loginId, qr } = await start();
+    await scan(qr, p);
+    const downPoll = await call("POST", `/${loginId}`, {}, apiKey, offline);
+    expect([downPoll.status, downPoll.body.code]).toEqual([503, "telegram.unreachable"]);
+    const done = await call("POST", `/${loginId}`, {});
+    expect(done.status, JSON.stringify(done.body)).toBe(201);
+  });
+
   it("bad ids are 400, another tenant's login is 404, and an attempt past its 10 minutes is gone", async () => {
     const { loginId } = await start();
     const bad = await call("POST", "/not-a-login-id", {});
@@ -145,3 +164,14 @@ describe.each(ADAPTERS)("Telegram QR login through the API (%s)", (adapter) => {
     expect((await call("GET", `/${loginId}`)).status).toBe(404);
   });
 });
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
