@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import jsQRModule from "jsqr";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPort } from "../helpers/closed-port.js";
 import { ADAPTERS, createTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import { startTelegramPeer, type TelegramPeer } from "../peers/telegram/index.js";
-import { createTelegramHarness, type TelegramHarness } from "../telegram/harness.js";
+import { createTelegramHarness, peerSettings, type TelegramHarness } from "../telegram/harness.js";
 
 // jsqr is CommonJS with an ESM-style `export default` in its types: at run time the default is the function.
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
@@ -27,17 +27,13 @@ describe.each(ADAPTERS)("Telegram QR login through the API (%s)", (adapter) => {
   beforeAll(async () => {
     peer = await startTelegramPeer();
     store = await createTestStorage(adapter);
-    h = createTelegramHarness(store.storage, settingsFor(peer.env.TELEGRAM_DC_OVERRIDE), { masterKey });
+    h = createTelegramHarness(store.storage, peerSettings(peer), { masterKey });
     ({ apiKey, tenantId } = await h.tenant());
   });
   afterAll(async () => {
     await peer?.stop();
     await store?.dispose();
   });
-
-  function settingsFor(dcOverride: string) {
-    return { dcOverride, trustRsaKey: peer.rsaPublicKeyLine, connectionRetries: 1, timeoutMs: 10_000 };
-  }
 
   async function call(method: string, path: string, body?: unknown, key = apiKey, app = h) {
     const res = await app.call(key, method, `/v1/telegram/sessions/qr${path}`, body);
@@ -135,9 +131,13 @@ describe.each(ADAPTERS)("Telegram QR login through the API (%s)", (adapter) => {
   it("Telegram unreachable: starting is a 503, and a poll is a 503 that leaves the login for the next one", async () => {
     const p = phone(4);
     await peer.upsertAccount(p);
-    const offline = createTelegramHarness(store.storage, settingsFor(`127.0.0.1:${await closedPort()}`), {
-      masterKey,
-    });
+    const offline = createTelegramHarness(
+      store.storage,
+      peerSettings(peer, `127.0.0.1:${await closedPort()}`),
+      {
+        masterKey,
+      },
+    );
     const down = await call("POST", "", {}, apiKey, offline);
     expect([down.status, down.body.code]).toEqual([503, "telegram.unreachable"]);
 
@@ -164,14 +164,3 @@ describe.each(ADAPTERS)("Telegram QR login through the API (%s)", (adapter) => {
     expect((await call("GET", `/${loginId}`)).status).toBe(404);
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

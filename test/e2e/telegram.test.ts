@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPort } from "../helpers/closed-port.js";
 import { ADAPTERS, createTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import { startReceiver } from "../helpers/webhook-receiver.js";
 import { startTelegramPeer, type TelegramPeer } from "../peers/telegram/index.js";
 import { telethonString } from "../telegram/fixtures.js";
-import { createTelegramHarness, type TelegramHarness } from "../telegram/harness.js";
+import { createTelegramHarness, peerSettings, type TelegramHarness } from "../telegram/harness.js";
 
 /**
  * Issue 6 must-shows, through the HTTP API with the real GramJS client against the local Telegram DC
@@ -27,17 +27,13 @@ describe.each(ADAPTERS)("Telegram end to end through the API (%s)", (adapter) =>
   beforeAll(async () => {
     peer = await startTelegramPeer();
     store = await createTestStorage(adapter);
-    h = createTelegramHarness(store.storage, settingsFor(peer.env.TELEGRAM_DC_OVERRIDE), { masterKey });
+    h = createTelegramHarness(store.storage, peerSettings(peer), { masterKey });
     ({ apiKey, tenantId } = await h.tenant());
   });
   afterAll(async () => {
     await peer?.stop();
     await store?.dispose();
   });
-
-  function settingsFor(dcOverride: string) {
-    return { dcOverride, trustRsaKey: peer.rsaPublicKeyLine, connectionRetries: 1, timeoutMs: 10_000 };
-  }
 
   async function post(
     app: TelegramHarness,
@@ -73,7 +69,7 @@ describe.each(ADAPTERS)("Telegram end to end through the API (%s)", (adapter) =>
       "telegram.code_expired",
     );
 
-    const restarted = createTelegramHarness(store.storage, settingsFor(peer.env.TELEGRAM_DC_OVERRIDE), {
+    const restarted = createTelegramHarness(store.storage, peerSettings(peer), {
       masterKey,
     });
     const again = await post(restarted, "/code", { phoneNumber: p });
@@ -175,9 +171,13 @@ describe.each(ADAPTERS)("Telegram end to end through the API (%s)", (adapter) =>
     expect([wrong.status, wrong.body.code]).toEqual([400, "telegram.code_invalid"]);
 
     // Telegram unreachable mid-login: 503, and the attempt survives for a retry.
-    const offline = createTelegramHarness(store.storage, settingsFor(`127.0.0.1:${await closedPort()}`), {
-      masterKey,
-    });
+    const offline = createTelegramHarness(
+      store.storage,
+      peerSettings(peer, `127.0.0.1:${await closedPort()}`),
+      {
+        masterKey,
+      },
+    );
     const down = await post(offline, "/verify", { phoneNumber: p, phoneCodeHash, code });
     expect([down.status, down.body.code]).toEqual([503, "telegram.unreachable"]);
 
@@ -224,14 +224,3 @@ describe.each(ADAPTERS)("Telegram end to end through the API (%s)", (adapter) =>
 /** A response body as the tests read it: any JSON object. */
 // biome-ignore lint/suspicious/noExplicitAny: assertions read arbitrary fields of JSON bodies
 type Problemish = Record<string, any>;
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -4,6 +4,7 @@ import type { Storage } from "../../core/storage/types.js";
 import type { TelegramSettings } from "../../core/telegram/session/index.js";
 import { createVault } from "../../core/vault/vault.js";
 import { type AppHarness, createAppHarness, type HarnessTenant } from "../helpers/app-harness.js";
+import type { TelegramPeer } from "../peers/telegram/index.js";
 
 export const API_ID = 12345;
 export const API_HASH = "0123456789abcdef0123456789abcdef";
@@ -56,4 +57,12 @@ export function createTelegramHarness(
       return { records: records.items.length, blobs: blobs.items.length };
     },
   };
+}
+
+/** Settings that send every connection to `peer` (or to `dcOverride`, e.g. a closed port), trusting its key. */
+export function peerSettings(
+  peer: TelegramPeer,
+  dcOverride = peer.env.TELEGRAM_DC_OVERRIDE,
+): TelegramSettings {
+  return { dcOverride, trustRsaKey: peer.rsaPublicKeyLine, connectionRetries: 1, timeoutMs: 10_000 };
 }

@@ -1,7 +1,7 @@
-import { createServer } from "node:net";
 import { StringSession } from "telegram/sessions/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as TelegramSession from "../../core/telegram/session/index.js";
+import { closedPort } from "../helpers/closed-port.js";
 import { ADAPTERS, createTestStorage, type TestStorage } from "../helpers/test-storage.js";
 import {
   authKey,
@@ -350,14 +350,3 @@ describe.each(ADAPTERS)("Telegram session routes (%s)", (adapter) => {
     }
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
