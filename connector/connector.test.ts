@@ -35,10 +35,7 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
   });
 
   it("never both own a session while leases expire and are taken over; epochs grow; stale publishes fail", async () => {
-    test =
-      adapter === "memory"
-        ? { storage: createMemoryStorage(), env: {}, dispose: async () => {} }
-        : await createTestStorage(adapter);
+    test = await storageFor(adapter);
     let now = 1_700_000_000_000;
     const clock = () => now;
     const ctx = { storage: test.storage, clock };
@@ -123,10 +120,7 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
   });
 
   it("on stop, a lease that ran out before the expiry check is stopped as lost, not as a shutdown", async () => {
-    test =
-      adapter === "memory"
-        ? { storage: createMemoryStorage(), env: {}, dispose: async () => {} }
-        : await createTestStorage(adapter);
+    test = await storageFor(adapter);
     let now = 1_700_000_000_000;
     const ctx = { storage: test.storage, clock: () => now };
     await WhatsAppSession.create(ctx, { tenantId: "ten_exp", sessionId: "e1" });
@@ -152,10 +146,7 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
   });
 
   it("takes no more than its capacity", async () => {
-    test =
-      adapter === "memory"
-        ? { storage: createMemoryStorage(), env: {}, dispose: async () => {} }
-        : await createTestStorage(adapter);
+    test = await storageFor(adapter);
     const ctx = { storage: test.storage, clock: Date.now };
     for (const sessionId of ["c1", "c2", "c3"])
       await WhatsAppSession.create(ctx, { tenantId: "ten_cap", sessionId });
@@ -172,3 +163,9 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
     await c.stop();
   });
 });
+
+/** Fresh storage for one test: in memory, or a test adapter (DynamoDB Local + s3rver, or files). */
+async function storageFor(adapter: "memory" | (typeof ADAPTERS)[number]): Promise<TestStorage> {
+  if (adapter === "memory") return { storage: createMemoryStorage(), env: {}, dispose: async () => {} };
+  return createTestStorage(adapter);
+}
