@@ -5,6 +5,7 @@ import type { Records } from "../core/storage/types.js";
 import * as WhatsAppSession from "../core/whatsapp/session/index.js";
 import { ADAPTERS, createTestStorage, type TestStorage } from "../test/helpers/test-storage.js";
 import { createConnector } from "./connector.js";
+import { createConnectorMetrics } from "./metrics.js";
 import { createFakeRunners } from "./testing/fake-runner.js";
 import { waitFor } from "./testing/stub-socket.js";
 
@@ -125,9 +126,10 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
     const ctx = { storage: test.storage, clock: () => now };
     await WhatsAppSession.create(ctx, { tenantId: "ten_exp", sessionId: "e1" });
     const fakes = createFakeRunners();
+    const metrics = createConnectorMetrics({ owned: () => c.owned().length, capacity: 1 });
     // Timers far apart: between two checks the lease runs out, as under a starved event loop.
     const c = createConnector(
-      { records: test.storage.records, clock: () => now, startRunner: fakes.startRunner },
+      { records: test.storage.records, clock: () => now, startRunner: fakes.startRunner, metrics },
       {
         id: "slow",
         capacity: 1,
@@ -143,6 +145,12 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
     expect(c.owned()).toEqual([]);
     await c.stop();
     expect(fakes.runs.map((r) => r.stoppedWith)).toEqual(["lease_lost"]);
+    const { body } = await metrics.render();
+    expect(body).toContain("sessionvault_connector_leases_taken_total 1\n");
+    expect(body).toContain('sessionvault_connector_leases_lost_total{why="expired"} 1\n');
+    expect(body).toContain('sessionvault_connector_sessions_stopped_total{reason="lease_lost"} 1\n');
+    expect(body).toContain("sessionvault_connector_sessions_owned 0\n");
+    expect(body).not.toContain('reason="shutdown"');
   });
 
   it("takes no more than its capacity", async () => {

@@ -1,5 +1,6 @@
 import type { Records } from "../core/storage/types.js";
 import * as WhatsAppSession from "../core/whatsapp/session/index.js";
+import { type LoopMetrics, NO_METRICS } from "./metrics.js";
 import { type Logger, type Runner, SILENT_LOGGER, type StartRunner, type StopReason } from "./types.js";
 
 export interface ConnectorOptions {
@@ -22,6 +23,8 @@ export interface ConnectorDeps {
   clock?: () => number;
   startRunner: StartRunner;
   logger?: Logger;
+  /** Default: none recorded. */
+  metrics?: LoopMetrics;
 }
 
 /** The loop that owns sessions by lease. */
@@ -59,6 +62,7 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
   };
   const clock = deps.clock ?? Date.now;
   const log = deps.logger ?? SILENT_LOGGER;
+  const metrics = deps.metrics ?? NO_METRICS;
   const ctx = { storage: { records: deps.records }, clock };
   const held = new Map<string, Held>();
   const losing = new Set<Promise<void>>();
@@ -69,8 +73,10 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
 
   const localExpiry = (takenAt: number): number => takenAt + o.leaseTtlMs - o.safetyMarginMs;
 
-  function lose(key: string, h: Held, why: string): void {
+  function lose(key: string, h: Held, why: "expired" | "renewal_refused"): void {
     held.delete(key);
+    metrics.leaseLost(why);
+    metrics.runnerStopped("lease_lost");
     log.warn({ ...h.lease, why }, "lease lost; session stopped");
     const closing = h.runner.stop("lease_lost").catch(() => {});
     h.closing = closing;
@@ -86,6 +92,7 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
 
   function stopAndRelease(key: string, h: Held, reason: StopReason): Promise<void> {
     h.closing ??= (async () => {
+      metrics.runnerStopped(reason);
       await h.runner
         .stop(reason)
         .catch((e) => log.error({ ...h.lease, err: String(e) }, "runner stop failed"));
@@ -108,6 +115,7 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
       return;
     }
     log.info({ ...ref, epoch }, "lease taken; starting session");
+    metrics.leaseTaken();
     const h: Held = {
       lease,
       expiresAt: localExpiry(takenAt),
@@ -133,9 +141,11 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
 
   async function renewOne(key: string, h: Held): Promise<void> {
     const takenAt = clock();
+    const started = performance.now();
     const session = await WhatsAppSession.renewLease(ctx, h.lease, o.leaseTtlMs);
+    metrics.renewed((performance.now() - started) / 1000);
     if (held.get(key) !== h || h.closing) return;
-    if (session === null) return lose(key, h, "renewal refused");
+    if (session === null) return lose(key, h, "renewal_refused");
     h.expiresAt = localExpiry(takenAt);
     if (session.desired === "disconnected") {
       log.info({ ...h.lease }, "desired disconnected; stopping session");
@@ -148,7 +158,10 @@ export function createConnector(deps: ConnectorDeps, options: ConnectorOptions):
     await Promise.all(
       all.map(([key, h]) =>
         // A storage error is not a lost lease: keep running until the lease runs out locally.
-        renewOne(key, h).catch((e) => log.warn({ ...h.lease, err: String(e) }, "lease renewal failed")),
+        renewOne(key, h).catch((e) => {
+          metrics.renewFailed();
+          log.warn({ ...h.lease, err: String(e) }, "lease renewal failed");
+        }),
       ),
     );
     expireLocally();

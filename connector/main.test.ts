@@ -64,6 +64,15 @@ describe.each(ADAPTERS)("connector/main.ts on %s", (adapter) => {
       "healthz reporting both sessions",
     );
     expect(health).toEqual({ ok: true, sessions: 2 });
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.headers.get("content-type")).toMatch(/^text\/plain/);
+    const exposition = await metrics.text();
+    expect(exposition).toContain("sessionvault_connector_sessions_owned 2\n");
+    expect(exposition).toContain("sessionvault_connector_leases_taken_total 2\n");
+    expect(exposition).toMatch(/^sessionvault_connector_lease_renew_seconds_count \d+$/m);
+    expect(exposition).toMatch(/^process_cpu_user_seconds_total /m);
+    // Labels never name a tenant or a session.
+    expect(exposition).not.toMatch(/ten_main|\bm[12]\b/);
 
     const exited = once(child, "exit");
     const sentAt = Date.now();

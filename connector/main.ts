@@ -1,7 +1,7 @@
 /**
  * Connector entry (ECS task, `docker run`, and the local stack's connector process): resolves
- * config once, opens storage and the vault, runs the connector loop and `GET /healthz` on
- * `CONNECTOR_PORT`. SIGTERM/SIGINT: stop every socket, flush auth state, release leases, exit 0
+ * config once, opens storage and the vault, runs the connector loop, and `GET /healthz` and
+ * `GET /metrics` (Prometheus) on `CONNECTOR_PORT`. SIGTERM/SIGINT: stop every socket, flush auth state, release leases, exit 0
  * well within ECS's 30 s (we aim for 10 s; a stuck backend cannot hold the process past it).
  */
 import { pino } from "pino";
@@ -10,6 +10,7 @@ import { createStorageFromConfig, linkedResources, resolveConfig } from "../core
 import { createVault } from "../core/vault/vault.js";
 import { startWebhookDispatcher } from "../core/webhook/index.js";
 import { serveHealth } from "./health.js";
+import { createConnectorMetrics } from "./metrics.js";
 import { startConnector } from "./start.js";
 import { forwardToWebhooks } from "./webhook-events.js";
 
@@ -30,11 +31,14 @@ const dispatcher = startWebhookDispatcher(
   { storage, vault, clock: Date.now },
   { onError: (error) => logger.warn({ error: (error as Error).message }, "webhook dispatch failed") },
 );
+let owned = (): number => 0;
+const metrics = createConnectorMetrics({ owned: () => owned(), capacity: config.connector.capacity });
 const connector = await startConnector({
   storage,
   vault,
   config,
   logger,
+  metrics,
   onEvent: forwardToWebhooks(dispatcher, logger),
   loop: loopOverrides(process.env),
 });
@@ -46,10 +50,12 @@ const cleanup = config.cleanupEveryMinutes
       { everyMs: config.cleanupEveryMinutes * 60_000, unpairedTtlMs: config.whatsapp.unpairedTtlMs },
     )
   : undefined;
-const health = await serveHealth(config.connector.port, () => ({
-  ok: !draining,
-  sessions: connector.owned().length,
-}));
+owned = () => connector.owned().length;
+const health = await serveHealth(
+  config.connector.port,
+  () => ({ ok: !draining, sessions: connector.owned().length }),
+  metrics.render,
+);
 logger.info(
   { port: health.port, capacity: config.connector.capacity, storage: config.storage.kind },
   "connector started",

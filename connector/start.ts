@@ -2,6 +2,7 @@ import type { Config } from "../core/config/index.js";
 import type { Records } from "../core/storage/types.js";
 import type { Vault } from "../core/vault/vault.js";
 import { type ConnectorOptions, createConnector } from "./connector.js";
+import type { ConnectorMetrics, LoopMetrics } from "./metrics.js";
 import { type Logger, type OnEvent, SILENT_LOGGER } from "./types.js";
 import type { PolicyOptions } from "./whatsapp/disconnect-policy.js";
 import { startSessionRunner } from "./whatsapp/session-runner.js";
@@ -21,6 +22,11 @@ export interface StartConnectorDeps {
   /** Loop timings (lease ttl, renew, poll, safety margin); id and capacity come from `config`. */
   loop?: Omit<Partial<ConnectorOptions>, "id" | "capacity">;
   policy?: Partial<PolicyOptions>;
+  /** Where the loop and the sessions' events are counted (`GET /metrics`). Default: nowhere. */
+  metrics?: Pick<
+    ConnectorMetrics,
+    "leaseTaken" | "leaseLost" | "runnerStopped" | "renewed" | "renewFailed" | "sessionEvent"
+  >;
 }
 
 /** A started connector loop. */
@@ -44,11 +50,20 @@ export async function startConnector(deps: StartConnectorDeps): Promise<RunningC
       ...(deps.config.whatsapp.wsUrl ? { wsUrl: deps.config.whatsapp.wsUrl } : {}),
       ...(deps.config.whatsapp.trustRootKey ? { trustRootKeyHex: deps.config.whatsapp.trustRootKey } : {}),
     });
+  const { metrics } = deps;
+  const onEvent: OnEvent | undefined =
+    metrics || deps.onEvent
+      ? (event) => {
+          metrics?.sessionEvent(event.type);
+          deps.onEvent?.(event);
+        }
+      : undefined;
   const connector = createConnector(
     {
       records: deps.storage.records,
       clock,
       logger,
+      ...(metrics ? { metrics } : {}),
       startRunner: (lease) =>
         startSessionRunner(
           {
@@ -57,7 +72,7 @@ export async function startConnector(deps: StartConnectorDeps): Promise<RunningC
             clock,
             createSocket,
             logger,
-            ...(deps.onEvent ? { onEvent: deps.onEvent } : {}),
+            ...(onEvent ? { onEvent } : {}),
             ...(deps.policy ? { policy: deps.policy } : {}),
           },
           lease,
