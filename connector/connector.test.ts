@@ -126,7 +126,7 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
     const ctx = { storage: test.storage, clock: () => now };
     await WhatsAppSession.create(ctx, { tenantId: "ten_exp", sessionId: "e1" });
     const fakes = createFakeRunners();
-    const metrics = createConnectorMetrics({ owned: () => c.owned().length, capacity: 1 });
+    const metrics = createConnectorMetrics({ capacity: 1 });
     // Timers far apart: between two checks the lease runs out, as under a starved event loop.
     const c = createConnector(
       { records: test.storage.records, clock: () => now, startRunner: fakes.startRunner, metrics },
@@ -145,7 +145,7 @@ describe.each(["memory", ...ADAPTERS] as const)("two connectors on %s", (adapter
     expect(c.owned()).toEqual([]);
     await c.stop();
     expect(fakes.runs.map((r) => r.stoppedWith)).toEqual(["lease_lost"]);
-    const { body } = await metrics.render();
+    const { body } = await metrics.render(c.owned().length);
     expect(body).toContain("sessionvault_connector_leases_taken_total 1\n");
     expect(body).toContain('sessionvault_connector_leases_lost_total{why="expired"} 1\n');
     expect(body).toContain('sessionvault_connector_sessions_stopped_total{reason="lease_lost"} 1\n');

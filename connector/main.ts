@@ -1,8 +1,9 @@
 /**
  * Connector entry (ECS task, `docker run`, and the local stack's connector process): resolves
- * config once, opens storage and the vault, runs the connector loop, and `GET /healthz` and
- * `GET /metrics` (Prometheus) on `CONNECTOR_PORT`. SIGTERM/SIGINT: stop every socket, flush auth state, release leases, exit 0
- * well within ECS's 30 s (we aim for 10 s; a stuck backend cannot hold the process past it).
+ * config once, opens storage and the vault, runs the connector loop, and serves `GET /healthz`
+ * and `GET /metrics` (Prometheus) on `CONNECTOR_PORT`. SIGTERM/SIGINT: stop every socket, flush
+ * auth state, release leases, exit 0 well within ECS's 30 s (we aim for 10 s; a stuck backend
+ * cannot hold the process past it).
  */
 import { pino } from "pino";
 import { startCleanupSchedule } from "../core/cleanup/index.js";
@@ -31,8 +32,7 @@ const dispatcher = startWebhookDispatcher(
   { storage, vault, clock: Date.now },
   { onError: (error) => logger.warn({ error: (error as Error).message }, "webhook dispatch failed") },
 );
-let owned = (): number => 0;
-const metrics = createConnectorMetrics({ owned: () => owned(), capacity: config.connector.capacity });
+const metrics = createConnectorMetrics({ capacity: config.connector.capacity });
 const connector = await startConnector({
   storage,
   vault,
@@ -50,11 +50,10 @@ const cleanup = config.cleanupEveryMinutes
       { everyMs: config.cleanupEveryMinutes * 60_000, unpairedTtlMs: config.whatsapp.unpairedTtlMs },
     )
   : undefined;
-owned = () => connector.owned().length;
 const health = await serveHealth(
   config.connector.port,
   () => ({ ok: !draining, sessions: connector.owned().length }),
-  metrics.render,
+  () => metrics.render(connector.owned().length),
 );
 logger.info(
   { port: health.port, capacity: config.connector.capacity, storage: config.storage.kind },

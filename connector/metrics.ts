@@ -19,8 +19,8 @@ export interface LoopMetrics {
 
 export interface ConnectorMetrics extends LoopMetrics {
   sessionEvent(type: SessionEventType): void;
-  /** The exposition body and its content type. */
-  render(): Promise<{ body: string; contentType: string }>;
+  /** The exposition body and its content type, with `owned` sessions held right now. */
+  render(owned: number): Promise<{ body: string; contentType: string }>;
 }
 
 /** Loop hooks that record nothing (the default, and for tests that do not look). */
@@ -33,22 +33,19 @@ export const NO_METRICS: LoopMetrics = {
 };
 
 /** Metrics of one connector process, with the Node process's own (CPU, memory, event loop lag). */
-export function createConnectorMetrics(source: { owned(): number; capacity: number }): ConnectorMetrics {
+export function createConnectorMetrics(options: { capacity: number }): ConnectorMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  new Gauge({
+  const owned = new Gauge({
     name: "sessionvault_connector_sessions_owned",
     help: "Sessions this process holds a live lease on",
     registers: [registry],
-    collect() {
-      this.set(source.owned());
-    },
   });
   new Gauge({
     name: "sessionvault_connector_capacity",
     help: "Sessions this process takes at most",
     registers: [registry],
-  }).set(source.capacity);
+  }).set(options.capacity);
   const taken = new Counter({
     name: "sessionvault_connector_leases_taken_total",
     help: "Leases taken (a session started in this process)",
@@ -90,6 +87,9 @@ export function createConnectorMetrics(source: { owned(): number; capacity: numb
     runnerStopped: (reason) => stopped.inc({ reason }),
     renewed: (seconds) => renew.observe(seconds),
     sessionEvent: (type) => events.inc({ type }),
-    render: async () => ({ body: await registry.metrics(), contentType: registry.contentType }),
+    render: async (held) => {
+      owned.set(held);
+      return { body: await registry.metrics(), contentType: registry.contentType };
+    },
   };
 }

@@ -2,7 +2,7 @@ import type { Config } from "../core/config/index.js";
 import type { Records } from "../core/storage/types.js";
 import type { Vault } from "../core/vault/vault.js";
 import { type ConnectorOptions, createConnector } from "./connector.js";
-import type { ConnectorMetrics, LoopMetrics } from "./metrics.js";
+import type { ConnectorMetrics } from "./metrics.js";
 import { type Logger, type OnEvent, SILENT_LOGGER } from "./types.js";
 import type { PolicyOptions } from "./whatsapp/disconnect-policy.js";
 import { startSessionRunner } from "./whatsapp/session-runner.js";
@@ -23,10 +23,7 @@ export interface StartConnectorDeps {
   loop?: Omit<Partial<ConnectorOptions>, "id" | "capacity">;
   policy?: Partial<PolicyOptions>;
   /** Where the loop and the sessions' events are counted (`GET /metrics`). Default: nowhere. */
-  metrics?: Pick<
-    ConnectorMetrics,
-    "leaseTaken" | "leaseLost" | "runnerStopped" | "renewed" | "renewFailed" | "sessionEvent"
-  >;
+  metrics?: Omit<ConnectorMetrics, "render">;
 }
 
 /** A started connector loop. */
