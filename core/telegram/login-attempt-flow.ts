@@ -106,15 +106,11 @@ export async function verifyCode(
     if (kind === "code_expired") await consumeAttempt(ctx, ref);
     throw TelegramSession.toApiError(err);
   }
-  const secret = await TelegramSession.secretFromLogin(signed.sessionString, {
+  const session = await TelegramSession.createFromLogin(ctx, {
+    tenantId,
+    sessionString: signed.sessionString,
     apiId: attempt.apiId,
     apiHash: attempt.apiHash,
-    userId: signed.user.id,
-  });
-  const session = await TelegramSession.create(ctx, {
-    tenantId,
-    secret,
-    format: "login",
     accountId: signed.user.id,
     phoneNumber: attempt.phoneNumber,
   });

@@ -75,15 +75,11 @@ export async function pollQrLogin(
     throw TelegramSession.toApiError(err);
   }
   if ("status" in outcome) return outcome;
-  const secret = await TelegramSession.secretFromLogin(outcome.sessionString, {
+  const session = await TelegramSession.createFromLogin(ctx, {
+    tenantId: ref.tenantId,
+    sessionString: outcome.sessionString,
     apiId: attempt.apiId,
     apiHash: attempt.apiHash,
-    userId: outcome.user.id,
-  });
-  const session = await TelegramSession.create(ctx, {
-    tenantId: ref.tenantId,
-    secret,
-    format: "login",
     accountId: outcome.user.id,
     phoneNumber: outcome.user.phone ? `+${outcome.user.phone}` : null,
   });
@@ -128,12 +124,8 @@ async function runStep(
 ): Promise<QrLoginStep> {
   // GramJS is loaded on first use only (see `connectOptions`).
   const { exportQrToken } = await import("./qr-login.js");
-  const options = await TelegramSession.connectOptions(ctx.config.telegram, creds);
-  try {
-    return await exportQrToken(options, sessionString);
-  } catch (err) {
-    throw toTelegramError(err);
-  }
+  // Its failures are TelegramErrors already; a config error must stay one (toApiError keeps it).
+  return exportQrToken(await TelegramSession.connectOptions(ctx.config.telegram, creds), sessionString);
 }
 
 /** After Telegram asked for the password, only the SRP step is left, as in the code login. */

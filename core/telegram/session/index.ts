@@ -25,13 +25,15 @@ export type {
   TelegramSettings,
 } from "./schema.js";
 export { ApiHashSchema, ApiIdSchema, PhoneNumberSchema, SessionIDSchema, STATUSES } from "./schema.js";
-export { type SessionSecret, secretFromImport, secretFromLogin, toClientString } from "./secret.js";
+export { type SessionSecret, secretFromImport, toClientString } from "./secret.js";
 export {
   type CreateInput,
   create,
+  createFromLogin,
   exportString,
   findUsableByPhone,
   fromID,
+  type LoginInput,
   list,
   loadSecret,
   markChecked,

@@ -15,7 +15,7 @@ import {
   toSession,
 } from "./record.js";
 import type { SessionPage, SessionRef, SessionSource, TelegramContext, TelegramSession } from "./schema.js";
-import { decodeSecret, encodeSecret, type SessionSecret, toSessionData } from "./secret.js";
+import { decodeSecret, encodeSecret, type SessionSecret, secretFromLogin, toSessionData } from "./secret.js";
 
 /** What `create` stores: the secret goes to the vault, the rest to the metadata record. */
 export interface CreateInput {
@@ -61,6 +61,23 @@ export async function create(ctx: TelegramContext, input: CreateInput): Promise<
   }
   if (session.phoneNumber) await pointPhone(ctx, input.tenantId, session.phoneNumber, ref.sessionId);
   return record;
+}
+
+/** What a finished login (code or QR) stores: its GramJS session, app and account. */
+export interface LoginInput {
+  tenantId: string;
+  sessionString: string;
+  apiId: number;
+  apiHash: string;
+  accountId: string;
+  phoneNumber: string | null;
+}
+
+/** Stores the session a login just signed in, as `create` does, with `format: "login"`. */
+export async function createFromLogin(ctx: TelegramContext, input: LoginInput): Promise<TelegramSession> {
+  const { tenantId, sessionString, apiId, apiHash, accountId, phoneNumber } = input;
+  const secret = await secretFromLogin(sessionString, { apiId, apiHash, userId: accountId });
+  return create(ctx, { tenantId, secret, format: "login", accountId, phoneNumber });
 }
 
 /** The session, or `null` when this tenant has none with this id. */
