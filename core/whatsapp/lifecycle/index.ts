@@ -1,4 +1,3 @@
-export { renderQrPng } from "../../qr-image.js";
 export { connect, type ReuseRefusal, type ReuseResult, reuse } from "./connect.js";
 export {
   NoPairingCodeError,

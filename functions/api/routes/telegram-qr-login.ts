@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { renderQrPng } from "../../../core/qr-image.js";
 import { QrAlreadyScannedError } from "../../../core/telegram/qr-login-attempt.js";
 import {
   currentQrLogin,
@@ -11,6 +10,7 @@ import * as TelegramSession from "../../../core/telegram/session/index.js";
 import type { AppEnv } from "../env.js";
 import { problemResponses } from "../problem.js";
 import { createRouter } from "../router.js";
+import { qrPngAnswer, wantsPng } from "./qr-answer.js";
 import { retryAfterHeader, SessionViewSchema, tenantRoute, toView } from "./telegram-schemas.js";
 import { BINARY, NO_STORE } from "./whatsapp-schemas.js";
 
@@ -130,11 +130,9 @@ export function createTelegramQrLoginRoutes(): OpenAPIHono<AppEnv> {
     .openapi(show, async (c) => {
       const ref = { tenantId: c.var.principal.tenantId, loginId: c.req.valid("param").loginId };
       const state = await currentQrLogin(c.var.deps, ref);
-      const wantsPng = /\bimage\/png\b/i.test(c.req.header("accept") ?? "");
-      if (!wantsPng) return c.json(toStateView(state), 200, NO_STORE);
+      if (!wantsPng(c)) return c.json(toStateView(state), 200, NO_STORE);
       if (state.status !== "qr_pending") throw new QrAlreadyScannedError(state.loginId);
-      const png = await renderQrPng(state.qr);
-      return c.body(png as Uint8Array<ArrayBuffer>, 200, { ...NO_STORE, "content-type": "image/png" });
+      return qrPngAnswer(c, state.qr);
     });
 }
 

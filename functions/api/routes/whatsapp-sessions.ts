@@ -5,6 +5,7 @@ import { requireTenant } from "../auth.js";
 import type { AppEnv } from "../env.js";
 import { problemResponses } from "../problem.js";
 import { API_KEY_SECURITY, createRouter } from "../router.js";
+import { qrPngAnswer, wantsPng } from "./qr-answer.js";
 import {
   BINARY,
   NO_STORE,
@@ -154,9 +155,8 @@ export function createWhatsAppSessionRoutes(): OpenAPIHono<AppEnv> {
     })
     .openapi(qr, async (c) => {
       const current = await Lifecycle.currentQr(c.var.deps, ref(c));
-      if (!/\bimage\/png\b/i.test(c.req.header("accept") ?? "")) return c.json(current, 200, NO_STORE);
-      const png = await Lifecycle.renderQrPng(current.qr);
-      return c.body(png as Uint8Array<ArrayBuffer>, 200, { ...NO_STORE, "content-type": "image/png" });
+      if (!wantsPng(c)) return c.json(current, 200, NO_STORE);
+      return qrPngAnswer(c, current.qr);
     })
     .openapi(pairingCode, async (c) => {
       return c.json(await Lifecycle.currentPairingCode(c.var.deps, ref(c)), 200, NO_STORE);
