@@ -110,7 +110,7 @@ async function advance(
     const step = await runStep(ctx, current, current.sessionString);
     if (step.status === "signed_in") return step.signed;
     // Saved before any password is tried: the session may have moved DC, and the token is used up.
-    current = await updateQrAttempt(ctx, current, ref, stepUpdate(step, current));
+    current = await updateQrAttempt(ctx, current, ref, stepUpdate(step));
     if (step.status === "pending") return pendingState(current);
   }
   if (password === undefined) return passwordState(current);
@@ -139,7 +139,7 @@ async function runPasswordStep(
   return checkLoginPassword(options, { sessionString: attempt.sessionString, password });
 }
 
-function stepUpdate(step: Exclude<QrLoginStep, { status: "signed_in" }>, previous?: QrLoginAttempt) {
+function stepUpdate(step: Exclude<QrLoginStep, { status: "signed_in" }>) {
   if (step.status === "pending") {
     return {
       stage: "qr" as const,
@@ -153,7 +153,8 @@ function stepUpdate(step: Exclude<QrLoginStep, { status: "signed_in" }>, previou
     stage: "password" as const,
     hint: step.hint,
     sessionString: step.sessionString,
-    token: previous?.token ?? Buffer.alloc(0),
+    // Scanned: the token is used up and there is no QR to show any more.
+    token: Buffer.alloc(0),
     tokenExpiresAt: 0,
   };
 }
